@@ -1,0 +1,106 @@
+"""Users (e-mail login, no user name) and personal API tokens."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from weerbaar.core.models import Membership, OrganisationOwned
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("national_role", User.NationalRole.ADMINISTRATOR)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    class NationalRole(models.TextChoices):
+        NONE = "", _("geen")
+        EDITOR = "editor", _("Redacteur")
+        ADMINISTRATOR = "administrator", _("Beheerder")
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    full_name = models.CharField(_("naam"), max_length=150, blank=True)
+    national_role = models.CharField(
+        _("landelijke rol"), max_length=20, choices=NationalRole.choices, blank=True, default=""
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+TOKEN_PREFIX = "wb_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(OrganisationOwned):
+    """A personal token for one membership: the API acts as that member in that municipality.
+
+    Only the SHA-256 hash is stored; the token itself is shown once, at creation.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("omschrijving"), max_length=100)
+    prefix = models.CharField(max_length=12, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("verloopt op"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    audit_exclude = {"token_hash", "last_used_at"}
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> tuple[str, str, str]:
+        """A new raw token, its display prefix and its hash."""
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        return raw, raw[:10], hash_token(raw)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())

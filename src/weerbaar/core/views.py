@@ -1,0 +1,335 @@
+"""Thin views for the municipal workspace: home, members, invitations, audit trail, settings."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
+
+from . import permissions, selectors, services
+from .forms import (
+    AuditFilterForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    MembershipForm,
+    OrganisationCreateForm,
+    OrganisationSettingsForm,
+)
+from .models import AuditEntry, Invitation, Membership, Organisation
+
+
+def org_permission(permission: str):
+    """The view needs a named permission in the active municipality (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.membership is None:
+                raise Http404
+            permissions.require(request.membership, permission)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _apply_validation_error(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+def home(request):
+    memberships = selectors.user_memberships_across_organisations(user=request.user)
+    slugs = [m.organisation.slug for m in memberships]
+    chosen = request.GET.get("gemeente")
+    if chosen in slugs:
+        return redirect("core:dashboard", org=chosen)
+    last = request.session.get("last_organisation")
+    if last in slugs:
+        return redirect("core:dashboard", org=last)
+    if len(memberships) == 1:
+        return redirect("core:dashboard", org=slugs[0])
+    return TemplateResponse(request, "core/home.html", {"memberships": memberships})
+
+
+@org_permission("view")
+def dashboard(request, org):
+    sections = [
+        {
+            "title": _("Strategisch kader"),
+            "text": _("Visie, scope, beveiligingsdoelen, uitgangspunten en kwaliteitssysteem, vastgesteld door het college."),
+            "empty": _("Uw gemeente heeft nog geen strategisch kader. Dit onderdeel komt binnenkort beschikbaar."),
+        },
+        {
+            "title": _("Risico's en maatregelen"),
+            "text": _("Bedrijfsmiddelen, dreigingen, risicoscenario's en maatregelen over alle thema's heen."),
+            "empty": _("Er zijn nog geen risico's vastgelegd. Dit onderdeel komt binnenkort beschikbaar."),
+        },
+        {
+            "title": _("Kwaliteitscyclus"),
+            "text": _("Jaarplan, controles, incidenten en het meerjarig plan voor trainen, oefenen en testen."),
+            "empty": _("Nog geen jaarplan of incidenten. Dit onderdeel volgt in een latere versie."),
+        },
+        {
+            "title": _("Zelfscan en leerkringen"),
+            "text": _("Volwassenheid per thema, anonieme vergelijking en leren van andere gemeenten."),
+            "empty": _("Nog geen zelfscan uitgevoerd. Dit onderdeel volgt in een latere versie."),
+        },
+    ]
+    members = selectors.organisation_members(organisation=request.organisation)
+    return TemplateResponse(
+        request,
+        "core/dashboard.html",
+        {"sections": sections, "member_count": members.count(), "recent": _recent_changes(request)},
+    )
+
+
+def _recent_changes(request):
+    if not permissions.has_perm(request.membership, "view_audit"):
+        return None
+    return list(selectors.audit_entries(organisation=request.organisation)[:5])
+
+
+@org_permission("view")
+def members(request, org):
+    organisation = request.organisation
+    can_manage = permissions.has_perm(request.membership, "manage_members")
+    form = InvitationForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        permissions.require(request.membership, "manage_members")
+        if form.is_valid():
+            try:
+                services.invitation_create(
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    themes=form.cleaned_data["themes"],
+                    invited_by=request.user,
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as e:
+                _apply_validation_error(form, e)
+            else:
+                messages.success(
+                    request, _("Uitnodiging verstuurd naar %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
+                return redirect("core:members", org=org)
+    return TemplateResponse(
+        request,
+        "core/members.html",
+        {
+            "members": selectors.organisation_members(organisation=organisation),
+            "invitations": selectors.open_invitations(organisation=organisation) if can_manage else [],
+            "form": form,
+            "can_manage": can_manage,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@org_permission("manage_members")
+def member_edit(request, org, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+    initial = {"role": membership.role, "themes": list(membership.themes.all())}
+    form = MembershipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(
+                membership=membership, role=form.cleaned_data["role"], themes=form.cleaned_data["themes"]
+            )
+        except ValidationError as e:
+            _apply_validation_error(form, e)
+        else:
+            messages.success(request, _("De rol van %(name)s is bijgewerkt.") % {"name": membership.user})
+            return redirect("core:members", org=org)
+    return TemplateResponse(
+        request,
+        "core/member_edit.html",
+        {"member": membership, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@org_permission("manage_members")
+def member_remove(request, org, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_remove(membership=membership)
+        except ValidationError as e:
+            error = e.messages[0]
+        else:
+            messages.success(request, _("%(name)s is geen lid meer van deze gemeente.") % {"name": membership.user})
+            return redirect("core:members", org=org)
+    return TemplateResponse(
+        request, "core/member_remove.html", {"member": membership, "error": error}, status=400 if error else 200
+    )
+
+
+@require_POST
+@org_permission("manage_members")
+def invitation_revoke(request, org, pk):
+    invitation = get_object_or_404(Invitation, pk=pk)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, _("De uitnodiging voor %(email)s is ingetrokken.") % {"email": invitation.email})
+    return redirect("core:members", org=org)
+
+
+@org_permission("view_audit")
+def audit_log(request, org):
+    organisation = request.organisation
+    form = AuditFilterForm(
+        request.GET or None,
+        actors=selectors.organisation_members(organisation=organisation),
+        object_types=selectors.audit_object_types(organisation=organisation),
+    )
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "actor_id": data["actor"],
+            "action": data["action"],
+            "object_type": data["object_type"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "query": data["q"],
+        }
+    page = selectors.paginate(
+        selectors.audit_entries(organisation=organisation, **filters), page=request.GET.get("pagina"), per_page=50
+    )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    template = "core/_audit_table.html" if request.htmx and request.htmx.target == "audit-results" else "core/audit.html"
+    return TemplateResponse(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+@org_permission("view_audit")
+def audit_detail(request, org, pk):
+    entry = get_object_or_404(AuditEntry.objects.select_related("actor"), pk=pk)
+    return TemplateResponse(request, "core/audit_detail.html", {"entry": entry})
+
+
+@org_permission("manage_settings")
+def organisation_settings(request, org):
+    organisation = request.organisation
+    form = OrganisationSettingsForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(
+            organisation=Organisation.objects.get(pk=organisation.pk),
+            **{k: form.cleaned_data[k] for k in form.Meta.fields},
+        )
+        messages.success(request, _("De instellingen zijn opgeslagen."))
+        return redirect("core:settings", org=org)
+    return TemplateResponse(request, "core/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_not_required
+def invitation_accept(request, token):
+    with scopes_disabled():  # the token is the key: look up its one invitation, nothing else
+        invitation = (
+            Invitation.objects.select_related("organisation").filter(token_hash=Invitation.hash(token)).first()
+        )
+    if invitation is None or not invitation.is_open:
+        return render(request, "core/invitation_invalid.html", status=404)
+    organisation = invitation.organisation
+    from django.contrib.auth import get_user_model
+
+    existing_user = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    error = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user)
+            except ValidationError as e:
+                error = e.messages[0]
+            else:
+                messages.success(request, _("Welkom bij %(org)s.") % {"org": organisation.name})
+                return redirect("core:dashboard", org=organisation.slug)
+        return render(
+            request,
+            "core/invitation_accept.html",
+            {"invitation": invitation, "organisation": organisation, "error": error, "mode": "confirm"},
+            status=400 if error else 200,
+        )
+    if existing_user is not None:
+        login_url = reverse("account_login") + "?next=" + request.path
+        return render(
+            request,
+            "core/invitation_accept.html",
+            {"invitation": invitation, "organisation": organisation, "mode": "login", "login_url": login_url},
+        )
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_create_from_invitation(
+            invitation=invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Uw account is aangemaakt. Welkom bij %(org)s.") % {"org": organisation.name})
+        return redirect("core:dashboard", org=organisation.slug)
+    return render(
+        request,
+        "core/invitation_accept.html",
+        {"invitation": invitation, "organisation": organisation, "form": form, "mode": "signup"},
+        status=400 if form.errors else 200,
+    )
+
+
+def _require_administrator(request):
+    if not permissions.is_administrator(request.user):
+        raise PermissionDenied
+
+
+def organisations_admin(request):
+    """National administrators create municipalities; they do not see municipal data."""
+    _require_administrator(request)
+    form = OrganisationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org = services.organisation_create(**form.cleaned_data)
+        messages.success(request, _("Gemeente %(name)s is aangemaakt.") % {"name": org.name})
+        return redirect("core:organisations_admin")
+    page = selectors.paginate(Organisation.objects.order_by("name"), page=request.GET.get("pagina"), per_page=50)
+    return TemplateResponse(
+        request, "core/organisations_admin.html", {"form": form, "page": page}, status=400 if form.errors else 200
+    )
+
+
+@login_not_required
+def accessibility(request):
+    return TemplateResponse(request, "core/accessibility.html")
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def error_500(request):
+    # No database, no context processors: the 500 page must render whatever broke.
+    from django.template import loader
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
