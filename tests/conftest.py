@@ -16,6 +16,12 @@ def pytest_fixture_setup(fixturedef, request):
         yield
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Demo users are created for most tests; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def themes(db):
     load_themes()

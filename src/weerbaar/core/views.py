@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from . import permissions, selectors, services
 from .forms import (
@@ -244,6 +244,12 @@ def invitation_accept(request, token):
         )
     if invitation is None or not invitation.is_open:
         return render(request, "core/invitation_invalid.html", status=404)
+    # The URL names no municipality, so the invitation decides the scope.
+    with scope(organisation=invitation.organisation_id):
+        return _invitation_accept(request, invitation)
+
+
+def _invitation_accept(request, invitation):
     organisation = invitation.organisation
     from django.contrib.auth import get_user_model
 
