@@ -153,13 +153,13 @@ def test_user_with_two_memberships_switches_between_municipalities(demostad, voo
     assert client.get("/?gemeente=demostad-niet")["Location"] == "/g/voorbeeldrecht/"
 
 
-def test_members_page_query_count_does_not_grow_with_members(demostad, coordinator_client, django_assert_max_num_queries):
+def test_members_page_query_count_does_not_grow_with_members(
+    demostad, coordinator_client, django_assert_max_num_queries
+):
     with scopes_disabled():
         themes = list(Theme.objects.all()[:2])
         for i in range(120):
-            m = MembershipFactory(
-                organisation=demostad, user=UserFactory(email=f"m{i}@veel.example"), role=Role.EXPERT
-            )
+            m = MembershipFactory(organisation=demostad, user=UserFactory(email=f"m{i}@veel.example"), role=Role.EXPERT)
             m.themes.set(themes)
     with django_assert_max_num_queries(14):
         response = coordinator_client.get("/g/demostad/leden/")

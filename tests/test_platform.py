@@ -71,7 +71,9 @@ def test_audit_log_filters_by_person_and_shows_before_after(demostad, coordinato
     assert page.status_code == 200
     assert "1 wijzigingen" in body
     with scopes_disabled():
-        entry = AuditEntry.objects.get(organisation=demostad, action="update", object_id=lezer.pk, before__role="viewer")
+        entry = AuditEntry.objects.get(
+            organisation=demostad, action="update", object_id=lezer.pk, before__role="viewer"
+        )
     detail = coordinator_client.get(f"/g/demostad/audit/{entry.pk}/").content.decode()
     assert "viewer" in detail and "auditor" in detail
     # Filtering by the system (demo loader) actor shows none of the coordinator's changes.
@@ -153,7 +155,8 @@ def test_error_pages_are_dutch(demo, coordinator_client):
     assert "Pagina niet gevonden" in missing.content.decode()
     viewer = coordinator_client
     viewer.force_login(
-        get_user_model().objects.get(email="lezer@demostad.example"), backend="django.contrib.auth.backends.ModelBackend"
+        get_user_model().objects.get(email="lezer@demostad.example"),
+        backend="django.contrib.auth.backends.ModelBackend",
     )
     forbidden = viewer.get("/g/demostad/instellingen/")
     assert forbidden.status_code == 403
@@ -235,8 +238,6 @@ def test_production_profile_passes_deploy_check():
 
 def test_production_refuses_to_start_without_secret_key():
     env = {**os.environ, "WEERBAAR_ENV": "production", "SECRET_KEY": ""}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

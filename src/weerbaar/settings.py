@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, NONCE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +162,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # invitations prove the address; see accoun
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_ADAPTER = "weerbaar.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "weerbaar.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Failed logins: at most 5 per address per 5 minutes, 10 per minute per IP address.
@@ -171,6 +172,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Weerbaar"
+MFA_TOTP_TOLERANCE = 1  # one period of clock skew either way
 MFA_RECOVERY_CODE_COUNT = 10
 SOCIALACCOUNT_ADAPTER = "weerbaar.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

@@ -15,9 +15,7 @@ def membership_for_request(*, user, slug: str) -> Membership | None:
     """
     with scopes_disabled():
         return (
-            Membership.objects.select_related("organisation", "user")
-            .filter(user=user, organisation__slug=slug)
-            .first()
+            Membership.objects.select_related("organisation", "user").filter(user=user, organisation__slug=slug).first()
         )
 
 

@@ -47,9 +47,7 @@ def organisation_update(*, organisation: Organisation, **fields) -> Organisation
 
 
 def _coordinators_left(organisation: Organisation, *, excluding: Membership) -> int:
-    return (
-        Membership.objects.filter(organisation=organisation, role=Role.COORDINATOR).exclude(pk=excluding.pk).count()
-    )
+    return Membership.objects.filter(organisation=organisation, role=Role.COORDINATOR).exclude(pk=excluding.pk).count()
 
 
 @transaction.atomic

@@ -69,7 +69,9 @@ def dashboard(request, org):
     sections = [
         {
             "title": _("Strategisch kader"),
-            "text": _("Visie, scope, beveiligingsdoelen, uitgangspunten en kwaliteitssysteem, vastgesteld door het college."),
+            "text": _(
+                "Visie, scope, beveiligingsdoelen, uitgangspunten en kwaliteitssysteem, vastgesteld door het college."
+            ),
             "empty": _("Uw gemeente heeft nog geen strategisch kader. Dit onderdeel komt binnenkort beschikbaar."),
         },
         {
@@ -212,7 +214,9 @@ def audit_log(request, org):
     )
     query = request.GET.copy()
     query.pop("pagina", None)
-    template = "core/_audit_table.html" if request.htmx and request.htmx.target == "audit-results" else "core/audit.html"
+    template = (
+        "core/_audit_table.html" if request.htmx and request.htmx.target == "audit-results" else "core/audit.html"
+    )
     return TemplateResponse(request, template, {"form": form, "page": page, "query": query.urlencode()})
 
 
@@ -239,9 +243,7 @@ def organisation_settings(request, org):
 @login_not_required
 def invitation_accept(request, token):
     with scopes_disabled():  # the token is the key: look up its one invitation, nothing else
-        invitation = (
-            Invitation.objects.select_related("organisation").filter(token_hash=Invitation.hash(token)).first()
-        )
+        invitation = Invitation.objects.select_related("organisation").filter(token_hash=Invitation.hash(token)).first()
     if invitation is None or not invitation.is_open:
         return render(request, "core/invitation_invalid.html", status=404)
     # The URL names no municipality, so the invitation decides the scope.
@@ -335,7 +337,7 @@ def error_403(request, exception=None):
 @login_not_required
 def error_500(request):
     # No database, no context processors: the 500 page must render whatever broke.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render({}))
