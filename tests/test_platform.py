@@ -241,3 +241,33 @@ def test_production_refuses_to_start_without_secret_key():
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_single_sign_on_is_off_by_default_and_configurable(db, client, settings):
+    assert "Of log in via uw gemeente" not in client.get("/account/login/").content.decode()
+    settings.SSO_ENABLED = True
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "demostad-entra",
+                    "name": "Demostad (Entra ID)",
+                    "client_id": "weerbaar",
+                    "secret": "geheim",
+                    "settings": {"server_url": "https://login.example.org/tenant/v2.0"},
+                }
+            ]
+        }
+    }
+    page = client.get("/account/login/").content.decode()
+    assert "Of log in via uw gemeente" in page
+    assert "Demostad (Entra ID)" in page
+    assert "/account/oidc/demostad-entra/login/" in page
+
+
+def test_server_error_page_is_dutch_and_needs_no_database(rf):
+    from weerbaar.core.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.content.decode()
