@@ -225,6 +225,7 @@ def test_production_profile_passes_deploy_check():
         "DATABASE_URL": "sqlite:////tmp/weerbaar-deploy-check.sqlite3",
     }
     env.pop("DJANGO_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
