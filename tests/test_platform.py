@@ -272,3 +272,9 @@ def test_server_error_page_is_dutch_and_needs_no_database(rf):
     response = error_500(rf.get("/"))
     assert response.status_code == 500
     assert "Er ging iets mis" in response.content.decode()
+
+
+def test_dutch_is_the_default_even_for_an_english_browser(demo, coordinator_client):
+    page = coordinator_client.get("/g/demostad/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="nl"' in page.content.decode()
+    assert "Naar de inhoud" in page.content.decode()

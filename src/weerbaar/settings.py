@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "weerbaar.core",
     "weerbaar.accounts",
     "weerbaar.knowledge",
+    "weerbaar.risks",
+    "weerbaar.framework",
     "weerbaar.api",
 ]
 
@@ -84,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "weerbaar.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

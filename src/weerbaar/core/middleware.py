@@ -98,3 +98,26 @@ class OrganisationScopeMiddleware:
         with audit.acting_as(request.user, via="api", request_id=getattr(request, "request_id", None)):
             with scope(organisation=token.organisation_id):
                 return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Dutch unless the user chose otherwise (language cookie); the browser's language is ignored.
+
+    Django's LocaleMiddleware would follow Accept-Language and show English to anyone with an
+    English browser; for Dutch government software, Dutch is the default.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
