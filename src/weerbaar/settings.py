@@ -77,8 +77,6 @@ INSTALLED_APPS = [
     "weerbaar.core",
     "weerbaar.accounts",
     "weerbaar.knowledge",
-    "weerbaar.risks",
-    "weerbaar.framework",
     "weerbaar.api",
 ]
 
