@@ -49,7 +49,13 @@ def all_routes():
 
 PARAM = re.compile(r"\(\?P<(?P<rname>\w+)>[^)]*\)|<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 # Arguments of allauth's own (non-municipal) routes.
-OTHER_SAMPLES = {"key": "x", "uidb36": "x", "provider_id": "x", "token": "not-a-real-token"}
+OTHER_SAMPLES = {
+    "key": "x",
+    "uidb36": "x",
+    "provider_id": "x",
+    "token": "not-a-real-token",
+    "slug": "x",
+}
 
 
 def params_of(route: str) -> set[str]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("weerbaar.accounts.urls")),
     path("", include("weerbaar.core.urls")),
+    path("", include("weerbaar.knowledge.urls")),
 ]
 
 handler404 = "weerbaar.core.views.error_404"

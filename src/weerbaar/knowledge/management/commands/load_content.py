@@ -5,7 +5,10 @@ from weerbaar.knowledge import content
 
 
 class Command(BaseCommand):
-    help = "Load the knowledge content that ships with Weerbaar (themes, ...). Safe to re-run."
+    help = (
+        "Load the knowledge content that ships with Weerbaar (themes, building blocks, glossary, laws, examples, "
+        "catalogue) and rebuild the search index. Safe to re-run; items editors changed are kept."
+    )
 
     def handle(self, *args, **options):
         with acting_as(None, via="command"):

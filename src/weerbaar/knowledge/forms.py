@@ -1,0 +1,94 @@
+"""Editors' forms and the municipal submission form. Forms parse input; services write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from weerbaar.core import permissions
+
+from .models import BuildingBlock, FieldExample, GlossaryTerm, Law, Status, Submission, Theme
+from .search import KINDS
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Zoekterm"), required=False, max_length=200)
+    thema = forms.ModelChoiceField(
+        label=_("Thema"),
+        queryset=Theme.objects.filter(status=Status.PUBLISHED),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Alle thema's"),
+    )
+    soort = forms.ChoiceField(label=_("Soort"), required=False, choices=[("", _("Alle soorten")), *KINDS.items()])
+
+
+class _EditorForm(forms.ModelForm):
+    """Editors' forms: never saved directly, the view hands cleaned_data to a service."""
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class BuildingBlockForm(_EditorForm):
+    class Meta:
+        model = BuildingBlock
+        fields = [
+            "title",
+            "theme",
+            "status",
+            "summary",
+            "what",
+            "why",
+            "how_to_start",
+            "pitfalls",
+            "good_looks_like",
+            "related",
+            "laws",
+            "terms",
+        ]
+        widgets = {"related": forms.CheckboxSelectMultiple, "laws": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["related"].queryset = BuildingBlock.objects.exclude(pk=self.instance.pk)
+
+
+class GlossaryTermForm(_EditorForm):
+    class Meta:
+        model = GlossaryTerm
+        fields = ["term", "status", "definition", "themes", "related"]
+        widgets = {"themes": forms.CheckboxSelectMultiple}
+
+
+class LawForm(_EditorForm):
+    url = forms.URLField(label=_("adres"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Law
+        fields = ["name", "status", "kind", "group", "reference", "url", "description", "last_checked", "themes"]
+        widgets = {"themes": forms.CheckboxSelectMultiple, "last_checked": forms.DateInput(attrs={"type": "date"})}
+
+
+class FieldExampleForm(_EditorForm):
+    class Meta:
+        model = FieldExample
+        fields = ["title", "status", "kind", "theme", "body", "source"]
+
+
+class SubmissionForm(forms.ModelForm):
+    class Meta:
+        model = Submission
+        fields = ["theme", "kind", "title", "body", "anonymous"]
+        help_texts = {"body": _("U kunt Markdown gebruiken voor opsommingen en nadruk.")}
+
+    def __init__(self, *args, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        themes = Theme.objects.filter(status=Status.PUBLISHED)
+        allowed = permissions.allowed_theme_ids(membership) if membership is not None else None
+        if allowed is not None:
+            themes = themes.filter(pk__in=allowed)
+        self.fields["theme"].queryset = themes
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van afwijzing"), widget=forms.Textarea(attrs={"rows": 3}))
