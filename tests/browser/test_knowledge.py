@@ -1,0 +1,35 @@
+from django_scopes import scopes_disabled
+
+from weerbaar.knowledge.content import load_all
+
+from .conftest import check_axe
+from .test_journeys import login_by_keyboard
+
+
+def test_user_searches_opens_building_block_and_follows_a_law(live_server, demo, page):
+    with scopes_disabled():
+        load_all()
+    base = live_server.url
+    login_by_keyboard(page, base, "lezer@demostad.example")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Kennisbank").click()
+    assert page.get_by_role("heading", level=1).is_visible()
+    check_axe(page, "knowledge index")
+
+    page.goto(base + "/kennisbank/zoeken/")
+    check_axe(page, "search form")
+    page.get_by_label("Zoekterm").fill("zonering")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/kennisbank/zoeken/?q=zonering*")
+    results = page.locator("#zoekresultaten")
+    assert results.locator("mark").first.is_visible()
+    check_axe(page, "search results")
+
+    results.get_by_role("link", name="Zonering van het gemeentehuis").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Zonering van het gemeentehuis"
+    check_axe(page, "building block")
+
+    law_link = page.locator("main").get_by_role("link", name="Besluit bouwwerken leefomgeving", exact=False).first
+    law_link.click()
+    page.wait_for_url("**/kennisbank/wetten/#bouwbesluit-bbl")
+    assert page.locator("#bouwbesluit-bbl").is_visible()
+    check_axe(page, "legal framework")
