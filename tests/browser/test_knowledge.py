@@ -33,3 +33,20 @@ def test_user_searches_opens_building_block_and_follows_a_law(live_server, demo,
     page.wait_for_url("**/kennisbank/wetten/#bouwbesluit-bbl")
     assert page.locator("#bouwbesluit-bbl").is_visible()
     check_axe(page, "legal framework")
+
+
+def test_editor_edits_a_goal_and_reviews_submissions(live_server, demo, page):
+    with scopes_disabled():
+        load_all()
+    base = live_server.url
+    login_by_keyboard(page, base, "redacteur@weerbaar.example")
+    page.goto(base + "/kennisbank/catalogus/doelen/")
+    check_axe(page, "goals (editor)")
+    page.locator("#detecteren").get_by_role("link", name="Bewerken").click()
+    check_axe(page, "goal edit form")
+    page.get_by_label("Toelichting").fill("Een inbreuk zo vroeg mogelijk opmerken.")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url("**/kennisbank/catalogus/doelen/#detecteren")
+    assert page.get_by_text("Een inbreuk zo vroeg mogelijk opmerken.").is_visible()
+    page.goto(base + "/kennisbank/redactie/")
+    check_axe(page, "editorial review")

@@ -1,7 +1,16 @@
 import pytest
 
 from weerbaar.knowledge import content as content_module
-from weerbaar.knowledge.models import BuildingBlock, GlossaryTerm, Law, Revision, Status
+from weerbaar.knowledge.models import (
+    BuildingBlock,
+    GlossaryTerm,
+    Law,
+    Principle,
+    Revision,
+    SecurityGoal,
+    Status,
+    Theme,
+)
 
 from ..conftest import member
 
@@ -11,13 +20,19 @@ EDIT_URLS = [
     "/kennisbank/wetten/bio2/bewerken/",
     "/kennisbank/bouwstenen/ib-bio2-ensia-verbinden/status/",
     "/kennisbank/redactie/",
+    "/kennisbank/thema/integriteit/bewerken/",
+    "/kennisbank/catalogus/stappen/visie/bewerken/",
+    "/kennisbank/catalogus/doelen/detecteren/bewerken/",
+    "/kennisbank/catalogus/uitgangspunten/{principle}/bewerken/",
+    "/kennisbank/catalogus/pdca/plan/bewerken/",
 ]
 
 
 @pytest.mark.parametrize("role", ["coordinator", "expert", "bestuur", "auditor", "lezer"])
 def test_municipal_users_cannot_edit_national_content(role, content, demostad, login):
     client = login(member(demostad, role).user)
-    for url in EDIT_URLS:
+    principle = Principle.objects.order_by("pk").first().slug
+    for url in (u.format(principle=principle) for u in EDIT_URLS):
         assert client.get(url).status_code in (403, 405), url
         assert client.post(url, {"title": "Gekaapt", "status": "draft"}).status_code == 403, url
     assert not BuildingBlock.objects.filter(title="Gekaapt").exists()
@@ -112,3 +127,38 @@ def test_invalid_edit_is_rejected_with_400(content, editor_client):
     )
     assert response.status_code == 400
     assert not Revision.objects.exists()
+
+
+def test_editor_edits_catalogue_principle_goals_and_theme_with_history(content, editor_client, editor):
+    principle = Principle.objects.order_by("pk").first()
+    detect = SecurityGoal.objects.get(slug="detecteren")
+    url = f"/kennisbank/catalogus/uitgangspunten/{principle.slug}/bewerken/"
+    assert editor_client.get(url).status_code == 200
+    response = editor_client.post(
+        url,
+        {
+            "text": "Elke maatregel dient een vastgesteld doel.",
+            "status": "published",
+            "category": principle.category_id,
+            "goals": [detect.pk],
+        },
+    )
+    assert response.status_code == 302
+    principle.refresh_from_db()
+    assert principle.text == "Elke maatregel dient een vastgesteld doel."
+    assert list(principle.goals.all()) == [detect]
+    revision = Revision.objects.get(item_type="knowledge.principle", item_id=principle.pk)
+    assert revision.after["text"] == "Elke maatregel dient een vastgesteld doel."
+    page = editor_client.get("/kennisbank/catalogus/uitgangspunten/").content.decode()
+    assert "Elke maatregel dient een vastgesteld doel." in page
+
+    theme = Theme.objects.get(slug="integriteit")
+    bad = editor_client.post("/kennisbank/thema/integriteit/bewerken/", {"name": "", "status": "published"})
+    assert bad.status_code == 400
+    assert "Dit veld is verplicht." in bad.content.decode()
+    ok = editor_client.post(
+        "/kennisbank/thema/integriteit/bewerken/",
+        {"name": "Integriteit", "name_en": "Integrity", "status": "published", "summary": "Kort.", "body": theme.body},
+    )
+    assert ok.status_code == 302
+    assert Theme.objects.get(pk=theme.pk).summary == "Kort."

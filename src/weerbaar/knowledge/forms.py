@@ -5,7 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from weerbaar.core import permissions
 
-from .models import BuildingBlock, FieldExample, GlossaryTerm, Law, Status, Submission, Theme
+from .models import (
+    BuildingBlock,
+    FieldExample,
+    FrameworkStep,
+    GlossaryTerm,
+    GovernanceVariant,
+    Law,
+    PdcaStep,
+    Principle,
+    ScopeElement,
+    SecurityGoal,
+    Status,
+    Submission,
+    Theme,
+)
 from .search import KINDS
 
 
@@ -92,3 +106,46 @@ class SubmissionForm(forms.ModelForm):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reden van afwijzing"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ThemeForm(_EditorForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "name_en", "status", "summary", "body"]
+
+
+class FrameworkStepForm(_EditorForm):
+    class Meta:
+        model = FrameworkStep
+        fields = ["name", "status", "explanation", "why"]
+
+
+class ScopeElementForm(_EditorForm):
+    class Meta:
+        model = ScopeElement
+        fields = ["name", "status", "description"]
+
+
+class SecurityGoalForm(_EditorForm):
+    class Meta:
+        model = SecurityGoal
+        fields = ["name", "name_en", "status", "explanation"]
+
+
+class PrincipleForm(_EditorForm):
+    class Meta:
+        model = Principle
+        fields = ["text", "status", "category", "goals"]
+        widgets = {"goals": forms.CheckboxSelectMultiple}
+
+
+class PdcaStepForm(_EditorForm):
+    class Meta:
+        model = PdcaStep
+        fields = ["name", "status", "explanation"]
+
+
+class GovernanceVariantForm(_EditorForm):
+    class Meta:
+        model = GovernanceVariant
+        fields = ["name", "status", "description", "suits_when"]

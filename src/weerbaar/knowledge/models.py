@@ -208,7 +208,7 @@ class FrameworkStep(ContentItem):
         return f"{self.number}. {self.name}"
 
     def get_absolute_url(self):
-        return reverse("knowledge:steps") + f"#{self.slug}"
+        return reverse("knowledge:steps") + f"#stap-{self.slug}"
 
 
 class StepActivity(ContentItem):
@@ -225,7 +225,7 @@ class StepActivity(ContentItem):
         return self.text[:80]
 
     def get_absolute_url(self):
-        return reverse("knowledge:steps") + f"#{self.step.slug}"
+        return reverse("knowledge:steps") + f"#stap-{self.step.slug}"
 
 
 class StepExample(ContentItem):
@@ -350,7 +350,7 @@ class GovernanceVariant(ContentItem):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("knowledge:governance") + f"#{self.slug}"
+        return reverse("knowledge:governance") + f"#variant-{self.slug}"
 
 
 # --- History, search and municipal submissions -------------------------------------------------

@@ -35,6 +35,28 @@ urlpatterns = [
     path("kennisbank/begrippen/<slug:slug>/bewerken/", views.edit, {"kind": "term"}, name="term_edit"),
     path("kennisbank/wetten/<slug:slug>/bewerken/", views.edit, {"kind": "law"}, name="law_edit"),
     path("kennisbank/voorbeelden/<slug:slug>/bewerken/", views.edit, {"kind": "example"}, name="example_edit"),
+    path("kennisbank/thema/<slug:slug>/bewerken/", views.edit, {"kind": "theme"}, name="theme_edit"),
+    path("kennisbank/catalogus/stappen/<slug:slug>/bewerken/", views.edit, {"kind": "step"}, name="step_edit"),
+    path(
+        "kennisbank/catalogus/scope/<slug:slug>/bewerken/",
+        views.edit,
+        {"kind": "scope_element"},
+        name="scope_element_edit",
+    ),
+    path("kennisbank/catalogus/doelen/<slug:slug>/bewerken/", views.edit, {"kind": "goal"}, name="goal_edit"),
+    path(
+        "kennisbank/catalogus/uitgangspunten/<slug:slug>/bewerken/",
+        views.edit,
+        {"kind": "principle"},
+        name="principle_edit",
+    ),
+    path("kennisbank/catalogus/pdca/<slug:slug>/bewerken/", views.edit, {"kind": "pdca"}, name="pdca_edit"),
+    path(
+        "kennisbank/catalogus/governance/<slug:slug>/bewerken/",
+        views.edit,
+        {"kind": "governance"},
+        name="governance_edit",
+    ),
     # A municipality offers its own examples and tips
     path("g/<slug:org>/kennisbank/bijdragen/", views.submissions, name="submissions"),
 ]

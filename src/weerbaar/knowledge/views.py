@@ -15,11 +15,18 @@ from . import selectors, services
 from .forms import (
     BuildingBlockForm,
     FieldExampleForm,
+    FrameworkStepForm,
     GlossaryTermForm,
+    GovernanceVariantForm,
     LawForm,
+    PdcaStepForm,
+    PrincipleForm,
     RejectForm,
+    ScopeElementForm,
     SearchForm,
+    SecurityGoalForm,
     SubmissionForm,
+    ThemeForm,
 )
 from .models import (
     BuildingBlock,
@@ -122,6 +129,13 @@ EDITABLE = {
     "term": GlossaryTermForm,
     "law": LawForm,
     "example": FieldExampleForm,
+    "theme": ThemeForm,
+    "step": FrameworkStepForm,
+    "scope_element": ScopeElementForm,
+    "goal": SecurityGoalForm,
+    "principle": PrincipleForm,
+    "pdca": PdcaStepForm,
+    "governance": GovernanceVariantForm,
 }
 
 
