@@ -278,3 +278,10 @@ def test_dutch_is_the_default_even_for_an_english_browser(demo, coordinator_clie
     page = coordinator_client.get("/g/demostad/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="nl"' in page.content.decode()
     assert "Naar de inhoud" in page.content.decode()
+
+
+def test_pages_outside_a_municipality_keep_its_menu(demostad, coordinator_client):
+    coordinator_client.get("/g/demostad/")
+    page = coordinator_client.get("/toegankelijkheid").content.decode()
+    assert 'href="/g/demostad/leden/"' in page
+    assert "Actieve gemeente" in page
