@@ -1,3 +1,5 @@
+import re
+
 from django_scopes import scopes_disabled
 
 from weerbaar.knowledge.content import load_all
@@ -50,3 +52,20 @@ def test_editor_edits_a_goal_and_reviews_submissions(live_server, demo, page):
     assert page.get_by_text("Een inbreuk zo vroeg mogelijk opmerken.").is_visible()
     page.goto(base + "/kennisbank/redactie/")
     check_axe(page, "editorial review")
+
+
+def test_coordinator_shares_an_example_and_sees_its_status(live_server, demo, page):
+    with scopes_disabled():
+        load_all()
+    base = live_server.url
+    login_by_keyboard(page, base, "coordinator@demostad.example")
+    page.goto(base + "/kennisbank/")
+    page.get_by_role("link", name="Voorbeeld of tip delen").click()
+    check_axe(page, "submissions")
+    page.get_by_role("combobox", name=re.compile("^Thema")).select_option(label="Integriteit")
+    page.get_by_label(re.compile("^Titel")).fill("Integriteitsspreekuur op donderdag")
+    page.get_by_label(re.compile("^Tekst")).fill("Elke donderdag kunnen medewerkers anoniem binnenlopen.")
+    page.get_by_role("button", name=re.compile("versturen|Aanbieden|Insturen", re.I)).click()
+    assert page.get_by_text("De redactie beoordeelt uw bijdrage").is_visible()
+    assert page.get_by_text("Integriteitsspreekuur op donderdag").is_visible()
+    check_axe(page, "submission sent")

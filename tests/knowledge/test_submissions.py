@@ -109,3 +109,9 @@ def test_submissions_page_query_budget(content, demostad, coordinator_client, dj
         )
     with django_assert_max_num_queries(20):
         assert coordinator_client.get(URL).status_code == 200
+
+
+def test_knowledge_base_links_to_sharing_an_example(content, demostad, coordinator_client):
+    coordinator_client.get("/g/demostad/")
+    page = coordinator_client.get("/kennisbank/").content.decode()
+    assert 'href="/g/demostad/kennisbank/bijdragen/"' in page
