@@ -132,7 +132,11 @@ def members(request, org):
         request,
         "core/members.html",
         {
-            "members": selectors.organisation_members(organisation=organisation),
+            "page": selectors.paginate(
+                selectors.organisation_members(organisation=organisation),
+                page=request.GET.get("pagina"),
+                per_page=50,
+            ),
             "invitations": selectors.open_invitations(organisation=organisation) if can_manage else [],
             "form": form,
             "can_manage": can_manage,
