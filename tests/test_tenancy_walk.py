@@ -55,6 +55,7 @@ OTHER_SAMPLES = {
     "provider_id": "x",
     "token": "not-a-real-token",
     "slug": "x",
+    "step": "visie",
 }
 
 

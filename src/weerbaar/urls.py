@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("weerbaar.accounts.urls")),
     path("", include("weerbaar.core.urls")),
     path("", include("weerbaar.knowledge.urls")),
+    path("", include("weerbaar.framework.urls")),
 ]
 
 handler404 = "weerbaar.core.views.error_404"

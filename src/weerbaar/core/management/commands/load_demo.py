@@ -12,6 +12,9 @@ class Command(BaseCommand):
         call_command("load_content", stdout=self.stdout)
         with acting_as(None, via="command"):
             orgs = load_demo()
+            from weerbaar.framework.demo import load_demo_frameworks
+
+            load_demo_frameworks()
         self.stdout.write(
             f"Demo loaded: {', '.join(o.slug for o in orgs)}; log in as coordinator@demostad.example "
             f"(password {DEMO_PASSWORD})."

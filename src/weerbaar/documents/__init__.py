@@ -1,0 +1,1 @@
+"""Rendering to Word, PDF and Excel, shared by every app."""

@@ -1,0 +1,382 @@
+"""API router for the strategic framework: the same services and selectors as the web pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
+
+from . import documents, selectors, services
+from .models import FrameworkVersion, Step, StepComment
+
+router = Router(tags=["strategisch kader"])
+
+
+class VersionSummary(Schema):
+    id: int
+    number: int
+    status: str
+    adopted_on: datetime.date | None = None
+    decision_reference: str = ""
+    adopted_by_body: str = ""
+
+
+class FrameworkOut(Schema):
+    id: int
+    title: str
+    versions: list[VersionSummary]
+
+
+class GoalOut(Schema):
+    id: int
+    catalogue_goal: str | None
+    name: str
+    why: str
+
+
+class PrincipleOut(Schema):
+    id: int
+    catalogue_principle: str | None
+    category: str
+    text: str
+    goals: list[int]
+
+
+class StepOut(Schema):
+    step: str
+    revision: int
+    fields: dict
+    laws: list[str]
+    activities_done: list[str]
+    complete: bool
+    missing: list[str]
+
+
+class VersionOut(VersionSummary):
+    steps: list[StepOut]
+    goals: list[GoalOut]
+    principles: list[PrincipleOut]
+    missing: list[str]
+
+
+class GoalIn(Schema):
+    catalogue_goal: str | None = None
+    id: int | None = None
+    name: str = ""
+    why: str = ""
+
+
+class PrincipleIn(Schema):
+    catalogue_principle: str | None = None
+    id: int | None = None
+    category: str | None = None
+    text: str = ""
+    goals: list[int] = []
+
+
+class StepIn(Schema):
+    revision: int
+    fields: dict = {}
+    laws: list[str] | None = None
+    activities_done: list[str] | None = None
+    goals: list[GoalIn] | None = None
+    principles: list[PrincipleIn] | None = None
+
+
+class AdoptIn(Schema):
+    adopted_on: datetime.date
+    decision_reference: str
+    adopted_by_body: str = "college van burgemeester en wethouders"
+
+
+class CommentIn(Schema):
+    step: str
+    body: str
+
+
+class CommentOut(Schema):
+    id: int
+    step: str
+    author: str
+    body: str
+    created_at: datetime.datetime
+    resolved: bool
+
+
+def _invalid(e: ValidationError):
+    raise HttpError(409 if getattr(e, "code", None) == "stale" else 422, " ".join(e.messages))
+
+
+def _version(version_id: int) -> FrameworkVersion:
+    return get_object_or_404(FrameworkVersion.objects.select_related("framework", "organisation"), pk=version_id)
+
+
+def _summary(v: FrameworkVersion) -> dict:
+    return {
+        "id": v.pk,
+        "number": v.number,
+        "status": v.status,
+        "adopted_on": v.adopted_on,
+        "decision_reference": v.decision_reference,
+        "adopted_by_body": v.adopted_by_body,
+    }
+
+
+def _version_out(v: FrameworkVersion) -> dict:
+    entries = selectors.entries_of(v)
+    goals, principles = selectors.goals_of(v), selectors.principles_of(v)
+    completeness = selectors.completeness(v, entries, goals, principles)
+    steps = []
+    for step, entry in entries.items():
+        fields = {}
+        for name in services.editable_fields(step):
+            value = getattr(entry, name if name != "governance_variant" else "governance_variant")
+            if name == "governance_variant":
+                value = value.slug if value else None
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            fields[name] = value
+        status = completeness.for_step(step)
+        steps.append(
+            {
+                "step": step,
+                "revision": entry.revision,
+                "fields": fields,
+                "laws": [law.slug for law in entry.laws.all()],
+                "activities_done": [a.slug for a in entry.activities_done.all()],
+                "complete": status.complete,
+                "missing": status.missing,
+            }
+        )
+    return {
+        **_summary(v),
+        "steps": steps,
+        "goals": [
+            {
+                "id": g.pk,
+                "catalogue_goal": g.catalogue_goal.slug if g.catalogue_goal else None,
+                "name": g.name,
+                "why": g.why,
+            }
+            for g in goals
+        ],
+        "principles": [
+            {
+                "id": p.pk,
+                "catalogue_principle": p.catalogue_principle.slug if p.catalogue_principle else None,
+                "category": p.category.slug,
+                "text": p.text,
+                "goals": [g.pk for g in p.goals.all()],
+            }
+            for p in principles
+        ],
+        "missing": [f"{label}: {item}" for label, item in completeness.missing],
+    }
+
+
+def _by_slugs(model, slugs: list[str]) -> list:
+    objects = {o.slug: o for o in model.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in objects]
+    if unknown:
+        raise HttpError(422, f"Onbekend: {', '.join(unknown)}")
+    return [objects[s] for s in slugs]
+
+
+@router.get("/framework", response=FrameworkOut, summary="Het strategisch kader van de gemeente")
+def framework(request):
+    fw = selectors.framework_for(organisation=request.organisation)
+    if fw is None:
+        raise HttpError(404, "Uw gemeente heeft nog geen strategisch kader.")
+    return {"id": fw.pk, "title": fw.title, "versions": [_summary(v) for v in selectors.versions_of(fw)]}
+
+
+@router.post("/framework", response={201: FrameworkOut}, summary="Het strategisch kader starten")
+def framework_start(request):
+    try:
+        fw = services.framework_start(organisation=request.organisation, membership=request.membership)
+    except ValidationError as e:
+        _invalid(e)
+    return Status(201, {"id": fw.pk, "title": fw.title, "versions": [_summary(v) for v in fw.versions.all()]})
+
+
+@router.get("/framework/versions/{version_id}", response=VersionOut, summary="Eén versie met alle stappen")
+def version_detail(request, version_id: int):
+    return _version_out(_version(version_id))
+
+
+@router.put(
+    "/framework/versions/{version_id}/steps/{step}",
+    response=VersionOut,
+    summary="Een stap opslaan (met het revisienummer waarvan u uitging)",
+)
+def step_save(request, version_id: int, step: str, payload: StepIn):
+    version = _version(version_id)
+    if step not in Step.values:
+        raise HttpError(404, "Onbekende stap.")
+    entry = get_object_or_404(version.steps, step=step)
+    fields = dict(payload.fields)
+    if "governance_variant" in fields:
+        slug = fields["governance_variant"]
+        fields["governance_variant"] = _by_slugs(GovernanceVariant, [slug])[0] if slug else None
+    if fields.get("working_session_on"):
+        try:
+            fields["working_session_on"] = datetime.date.fromisoformat(fields["working_session_on"])
+        except (TypeError, ValueError):
+            raise HttpError(422, "working_session_on: gebruik JJJJ-MM-DD.")
+    goals = None
+    if payload.goals is not None:
+        goals = [
+            services.GoalInput(
+                catalogue_goal=_by_slugs(SecurityGoal, [g.catalogue_goal])[0] if g.catalogue_goal else None,
+                id=g.id,
+                name=g.name,
+                why=g.why,
+            )
+            for g in payload.goals
+        ]
+    principles = None
+    if payload.principles is not None:
+        principles = [
+            services.PrincipleInput(
+                catalogue_principle=(
+                    _by_slugs(Principle, [p.catalogue_principle])[0] if p.catalogue_principle else None
+                ),
+                id=p.id,
+                category=_by_slugs(PrincipleCategory, [p.category])[0] if p.category else None,
+                text=p.text,
+                goal_ids=p.goals,
+            )
+            for p in payload.principles
+        ]
+    try:
+        services.step_save(
+            entry=entry,
+            expected_revision=payload.revision,
+            membership=request.membership,
+            fields=fields,
+            laws=_by_slugs(Law, payload.laws) if payload.laws is not None else None,
+            activities_done=(
+                _by_slugs(StepActivity, payload.activities_done) if payload.activities_done is not None else None
+            ),
+            goals=goals,
+            principles=principles,
+        )
+    except ValidationError as e:
+        _invalid(e)
+    return _version_out(_version(version_id))
+
+
+def _action(version_id: int, fn, request, **kwargs):
+    version = _version(version_id)
+    try:
+        result = fn(version=version, membership=request.membership, **kwargs)
+    except ValidationError as e:
+        _invalid(e)
+    return _version_out(_version(result.pk))
+
+
+@router.post("/framework/versions/{version_id}/submit", response=VersionOut, summary="Indienen ter besluitvorming")
+def submit(request, version_id: int):
+    return _action(version_id, services.version_submit, request)
+
+
+@router.post("/framework/versions/{version_id}/withdraw", response=VersionOut, summary="Terug naar concept")
+def withdraw(request, version_id: int):
+    return _action(version_id, services.version_withdraw, request)
+
+
+@router.post("/framework/versions/{version_id}/adopt", response=VersionOut, summary="Vaststellen (bestuurder)")
+def adopt(request, version_id: int, payload: AdoptIn):
+    return _action(version_id, services.version_adopt, request, **payload.dict())
+
+
+@router.post(
+    "/framework/versions/{version_id}/new-version", response={201: VersionOut}, summary="Nieuwe versie als kopie"
+)
+def new_version(request, version_id: int):
+    source = _version(version_id)
+    try:
+        version = services.version_create_from(source=source, membership=request.membership)
+    except ValidationError as e:
+        _invalid(e)
+    return Status(201, _version_out(version))
+
+
+@router.get("/framework/versions/{version_id}/compare/{other_id}", summary="Wat veranderde tussen twee versies")
+def compare(request, version_id: int, other_id: int):
+    a, b = _version(version_id), _version(other_id)
+    if a.framework_id != b.framework_id:
+        raise HttpError(404, "Niet gevonden")
+    old, new = (a, b) if a.number <= b.number else (b, a)
+    return {
+        "old": old.number,
+        "new": new.number,
+        "steps": [
+            {
+                "step": block["step"],
+                "changes": [{"label": c["label"], "old": c["old"], "new": c["new"]} for c in block["changes"]],
+            }
+            for block in selectors.compare_versions(old, new)
+        ],
+    }
+
+
+@router.get("/framework/versions/{version_id}/document.docx", summary="Het kader als Word-document")
+def document_docx(request, version_id: int):
+    from weerbaar.documents.word import DOCX_CONTENT_TYPE
+
+    version = _version(version_id)
+    response = HttpResponse(documents.render_word(version), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(version, "docx")}"'
+    return response
+
+
+@router.get("/framework/versions/{version_id}/document.pdf", summary="Het kader als PDF")
+def document_pdf(request, version_id: int):
+    version = _version(version_id)
+    response = HttpResponse(documents.render_pdf(version), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(version, "pdf")}"'
+    return response
+
+
+def _comment_out(c: StepComment) -> dict:
+    return {
+        "id": c.pk,
+        "step": c.step,
+        "author": c.author_name,
+        "body": c.body,
+        "created_at": c.created_at,
+        "resolved": not c.is_open,
+    }
+
+
+@router.get("/framework/versions/{version_id}/comments", response=list[CommentOut], summary="Opmerkingen")
+def comments(request, version_id: int):
+    version = _version(version_id)
+    return [_comment_out(c) for c in version.comments.all()]
+
+
+@router.post("/framework/versions/{version_id}/comments", response={201: CommentOut}, summary="Opmerking bij een stap")
+def comment_add(request, version_id: int, payload: CommentIn):
+    version = _version(version_id)
+    try:
+        c = services.comment_add(version=version, step=payload.step, body=payload.body, membership=request.membership)
+    except ValidationError as e:
+        _invalid(e)
+    return Status(201, _comment_out(c))
+
+
+@router.post("/framework/comments/{comment_id}/resolve", response=CommentOut, summary="Opmerking afhandelen")
+def comment_resolve(request, comment_id: int):
+    comment = get_object_or_404(StepComment.objects.select_related("version"), pk=comment_id)
+    try:
+        services.comment_resolve(comment=comment, membership=request.membership)
+    except ValidationError as e:
+        _invalid(e)
+    return _comment_out(comment)

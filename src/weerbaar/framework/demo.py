@@ -1,0 +1,151 @@
+"""Demo data: Demostad's framework with an adopted version 1 and a newer draft version 2.
+
+Idempotent: when Demostad already has a framework, nothing is touched, so a re-run never
+overwrites what someone typed in the demo.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django_scopes import scope
+
+from weerbaar.core.models import Membership, Organisation, Role
+from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, SecurityGoal, StepActivity
+
+from . import services
+from .models import STEP_NUMBERS, Framework, Step
+
+CHECKLIST = {
+    "drafted_by": "Coördinator integrale beveiliging",
+    "adopted_by": "College van burgemeester en wethouders",
+    "stakeholders_official": "Gemeentesecretaris, CISO, facilitair manager, HR-adviseur, integriteitscoördinator",
+    "stakeholders_administrative": "Burgemeester (portefeuillehouder), directieteam",
+    "stakeholders_political": "Commissie Bestuur en Middelen (informerend)",
+    "working_session_on": datetime.date(2026, 3, 12),
+    "working_session_notes": "Werksessie met de thema-eigenaren; minimale en maximale variant besproken.",
+    "variants_considered": True,
+}
+
+STEP_TEXT = {
+    Step.VISION: {
+        "text": (
+            "Demostad is een open en gastvrije gemeente waarin medewerkers, bestuurders en bezoekers veilig "
+            "kunnen werken en gebruikmaken van de dienstverlening. Wij beschermen onze mensen, informatie en "
+            "gebouwen in samenhang, risicogericht en zonder afbreuk te doen aan onze openheid."
+        ),
+        "rationale": "Agressie tegen medewerkers en ondermijning nemen toe; de deelplannen werkten langs elkaar heen.",
+        "minimum_variant": "Eén visie voor fysieke en personele beveiliging.",
+        "maximum_variant": "Eén visie voor alle thema's, inclusief integriteit en continuïteit.",
+        "multi_year_plans": "Coalitieakkoord 2026-2030, programmabegroting, meerjarenplan Veilig werken.",
+    },
+    Step.SCOPE: {
+        "text": "Het beleid geldt voor de hele gemeentelijke organisatie en alle locaties in eigendom of huur.",
+        "rationale": "Een volledige scope voorkomt gaten tussen de thema's.",
+        "assets": "Gemeentehuis, gemeentewerf, milieustraat, wijkteamlocaties, ICT en informatie.",
+        "staff_groups": "Eigen medewerkers, inhuur, stagiairs, vrijwilligers en politieke ambtsdragers.",
+        "third_parties": "Leveranciers, schoonmaak en beveiliging; afspraken in contracten.",
+        "sub_plan_information": "Alle informatiesystemen en informatie in digitale en papieren vorm.",
+        "sub_plan_physical": "Alle gebouwen en terreinen in eigendom of huur.",
+        "minimum_variant": "Alleen het gemeentehuis en eigen medewerkers.",
+        "maximum_variant": "Alle locaties, derden, verbonden partijen en ambtsdragers.",
+    },
+    Step.GOALS: {"text": "Demostad legt de nadruk op beschermen, detecteren en interventie."},
+    Step.PRINCIPLES: {"text": "De uitgangspunten volgen de catalogus, met een eigen uitgangspunt over de raad."},
+    Step.QUALITY: {
+        "text": (
+            "Demostad werkt met een jaarlijkse PDCA-cyclus: jaarplan in het najaar, uitvoering in de lijn, "
+            "controle via audits en de zelfscan, bijsturing in de jaarrapportage aan het college."
+        ),
+        "review_frequency": "yearly",
+        "review_owner": "Gemeentesecretaris",
+        "planning_cycle_anchor": "Kadernota, programmabegroting (paragraaf bedrijfsvoering) en jaarrekening.",
+        "minimum_variant": "Alleen een jaarlijkse rapportage.",
+        "maximum_variant": "Kwartaalrapportage en een jaarlijkse externe audit.",
+    },
+}
+
+GOAL_SLUGS = ["beschermen", "ontmoedigen", "voorkomen-onbevoegde-toegang", "detecteren", "interventie", "continuiteit"]
+
+
+def _fill(version, membership) -> None:
+    entries = {e.step: e for e in version.steps.all()}
+    for step, values in STEP_TEXT.items():
+        entry = entries[step]
+        fields = {**CHECKLIST, **values}
+        kwargs = {}
+        activities = list(StepActivity.objects.filter(step__number=STEP_NUMBERS[step]))
+        kwargs["activities_done"] = activities
+        if step == Step.SCOPE:
+            kwargs["laws"] = list(Law.objects.published()[:8])
+        if step == Step.QUALITY:
+            fields["governance_variant"] = GovernanceVariant.objects.order_by("order").first()
+        if step == Step.GOALS:
+            kwargs["goals"] = [
+                services.GoalInput(catalogue_goal=g, why=f"{g.name} is voor Demostad wezenlijk.")
+                for g in SecurityGoal.objects.filter(slug__in=GOAL_SLUGS)
+            ] + [services.GoalInput(name="Weerbare raad", why="Raadsleden worden vaker geïntimideerd.")]
+        services.step_save(
+            entry=entry, expected_revision=entry.revision, membership=membership, fields=fields, **kwargs
+        )
+    goals = {g.catalogue_goal_id: g.pk for g in version.goals.all()}
+    own_goal = version.goals.get(catalogue_goal__isnull=True)
+    principles = []
+    for p in Principle.objects.published().prefetch_related("goals").order_by("category__order", "order")[:14]:
+        linked = [goals[g.pk] for g in p.goals.all() if g.pk in goals]
+        if linked:
+            principles.append(services.PrincipleInput(catalogue_principle=p, text=p.text, goal_ids=linked))
+    first = principles[0].catalogue_principle.category
+    principles.append(
+        services.PrincipleInput(
+            category=first,
+            text="Raadsleden krijgen bij hun installatie een veiligheidsgesprek en weten waar zij terechtkunnen.",
+            goal_ids=[own_goal.pk],
+        )
+    )
+    entry = version.steps.get(step=Step.PRINCIPLES)
+    services.step_save(entry=entry, expected_revision=entry.revision, membership=membership, principles=principles)
+
+
+@transaction.atomic
+def load_framework_demo(organisation: Organisation) -> Framework | None:
+    """Give ``organisation`` a framework: version 1 adopted, version 2 a draft. Skips if one exists."""
+    if not SecurityGoal.objects.exists():
+        return None  # the catalogue is not loaded (load_content first)
+    with scope(organisation=organisation.pk):
+        existing = Framework.objects.filter(organisation=organisation).first()
+        if existing is not None:
+            return existing
+        coordinator = Membership.objects.filter(organisation=organisation, role=Role.COORDINATOR).first()
+        board = Membership.objects.filter(organisation=organisation, role=Role.BOARD).first()
+        if coordinator is None or board is None:
+            return None
+        framework = services.framework_start(organisation=organisation, membership=coordinator)
+        v1 = framework.versions.get()
+        _fill(v1, coordinator)
+        services.version_submit(version=v1, membership=coordinator)
+        services.version_adopt(
+            version=v1,
+            membership=board,
+            adopted_on=datetime.date(2026, 4, 14),
+            decision_reference="B&W 2026/0412",
+            adopted_by_body="college van burgemeester en wethouders",
+        )
+        v2 = services.version_create_from(source=v1, membership=coordinator)
+        vision = v2.steps.get(step=Step.VISION)
+        services.step_save(
+            entry=vision,
+            expected_revision=vision.revision,
+            membership=coordinator,
+            fields={"text": vision.text + " Wij leren daarbij actief van incidenten en van andere gemeenten."},
+        )
+        return framework
+
+
+def load_demo_frameworks() -> list[Framework]:
+    org = Organisation.objects.filter(slug="demostad").first()
+    if org is None:
+        return []
+    framework = load_framework_demo(org)
+    return [framework] if framework else []

@@ -1,0 +1,315 @@
+"""Forms for the framework builder: one form per step, built from the step's fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from weerbaar.knowledge.models import GovernanceVariant, PrincipleCategory
+
+from . import selectors
+from .models import FrameworkVersion, Step, StepEntry
+from .services import GoalInput, PrincipleInput, editable_fields
+
+TEXT_LABELS = {
+    Step.VISION: (_("Onze visie op integrale beveiliging"), _("Kort en krachtig: het gezamenlijke beeld.")),
+    Step.SCOPE: (_("Beschrijving van de scope"), _("Waarop het beleid betrekking heeft, en de grensgevallen.")),
+    Step.GOALS: (_("Toelichting op de gekozen doelen"), _("Bijvoorbeeld de weging tussen de doelen.")),
+    Step.PRINCIPLES: (_("Toelichting op de uitgangspunten"), ""),
+    Step.QUALITY: (
+        _("Beschrijving van de PDCA-cyclus"),
+        _("Hoe de gemeente plant, uitvoert, controleert en bijstuurt."),
+    ),
+}
+
+GROUPS = {
+    "own": ["text", "multi_year_plans", "assets", "staff_groups", "third_parties", "rationale"],
+    "sub_plans": [
+        "no_sub_plans",
+        "sub_plan_information",
+        "sub_plan_physical",
+        "sub_plan_personnel",
+        "sub_plan_continuity",
+    ],
+    "quality": ["governance_variant", "review_frequency", "review_owner", "planning_cycle_anchor"],
+    "variants": ["minimum_variant", "maximum_variant", "variants_considered"],
+    "checklist": [
+        "drafted_by",
+        "adopted_by",
+        "stakeholders_official",
+        "stakeholders_administrative",
+        "stakeholders_political",
+        "working_session_on",
+        "working_session_notes",
+    ],
+}
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class StepForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, entry: StepEntry, version: FrameworkVersion, catalogue: dict, **kwargs):
+        self.entry, self.version, self.step = entry, version, entry.step
+        initial = {name: getattr(entry, name) for name in editable_fields(entry.step)}
+        initial["governance_variant"] = entry.governance_variant_id
+        initial["revision"] = entry.revision
+        initial["activities_done"] = [a.pk for a in entry.activities_done.all()]
+        if entry.step == Step.SCOPE:
+            initial["laws"] = [law.pk for law in entry.laws.all()]
+        kwargs.setdefault("initial", {})
+        kwargs["initial"] = {**initial, **kwargs["initial"]}
+        super().__init__(*args, **kwargs)
+        for name in editable_fields(entry.step):
+            model_field = StepEntry._meta.get_field(name)
+            if name == "governance_variant":
+                field = forms.ModelChoiceField(
+                    queryset=GovernanceVariant.objects.published().order_by("order"),
+                    required=False,
+                    label=_("Gekozen governancevariant"),
+                    empty_label="—",
+                )
+            else:
+                field = model_field.formfield(required=False)
+            if isinstance(field.widget, forms.Textarea):
+                field.widget = _textarea(6 if name == "text" else 3)
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            field.label = str(model_field.verbose_name).capitalize() if name != "governance_variant" else field.label
+            self.fields[name] = field
+        label, help_text = TEXT_LABELS[entry.step]
+        self.fields["text"].label, self.fields["text"].help_text = label, help_text
+        self.fields["rationale"].help_text = _("De argumentatie: waarom kiest de gemeente hiervoor?")
+        self.fields["activities_done"] = forms.MultipleChoiceField(
+            choices=[(a.pk, a.text) for a in catalogue["activities"]],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label=_("Afgeronde hoofdactiviteiten"),
+        )
+        if entry.step == Step.SCOPE:
+            self.fields["laws"] = forms.MultipleChoiceField(
+                choices=[(law.pk, f"{law.name} ({law.group.name})") for law in selectors.laws_for_choice()],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label=_("Wet- en regelgeving die van toepassing is"),
+            )
+        if entry.step == Step.GOALS:
+            self._add_goal_fields()
+        if entry.step == Step.PRINCIPLES:
+            self._add_principle_fields()
+
+    # --- goals -------------------------------------------------------------------------
+
+    def _add_goal_fields(self):
+        chosen = {g.catalogue_goal_id: g for g in self.version.goals.all() if g.catalogue_goal_id}
+        self.catalogue_goal_rows = []
+        for goal in selectors.catalogue_goals():
+            existing = chosen.get(goal.pk)
+            key = f"goal_{goal.pk}"
+            self.fields[key] = forms.BooleanField(required=False, label=_("Opnemen"), initial=existing is not None)
+            self.fields[f"{key}_why"] = forms.CharField(
+                required=False,
+                label=_("Waarom dit doel voor ons geldt"),
+                widget=_textarea(2),
+                initial=existing.why if existing else "",
+            )
+            self.catalogue_goal_rows.append((goal, self[key], self[f"{key}_why"]))
+        self.own_goal_rows = []
+        for goal in self.version.goals.filter(catalogue_goal__isnull=True):
+            key = f"owngoal_{goal.pk}"
+            self.fields[f"{key}_name"] = forms.CharField(max_length=200, label=_("Naam"), initial=goal.name)
+            self.fields[f"{key}_why"] = forms.CharField(
+                required=False, label=_("Waarom dit doel voor ons geldt"), widget=_textarea(2), initial=goal.why
+            )
+            self.fields[f"{key}_delete"] = forms.BooleanField(required=False, label=_("Dit eigen doel verwijderen"))
+            self.own_goal_rows.append((goal, self[f"{key}_name"], self[f"{key}_why"], self[f"{key}_delete"]))
+        self.fields["newgoal_name"] = forms.CharField(
+            required=False, max_length=200, label=_("Naam van een eigen doel")
+        )
+        self.fields["newgoal_why"] = forms.CharField(
+            required=False, label=_("Waarom dit doel voor ons geldt"), widget=_textarea(2)
+        )
+
+    def goal_inputs(self) -> list[GoalInput]:
+        data = self.cleaned_data
+        items = [
+            GoalInput(catalogue_goal=goal, why=data.get(f"goal_{goal.pk}_why", ""))
+            for goal, *_rest in self.catalogue_goal_rows
+            if data.get(f"goal_{goal.pk}")
+        ]
+        for goal, *_rest in self.own_goal_rows:
+            key = f"owngoal_{goal.pk}"
+            if not data.get(f"{key}_delete"):
+                items.append(GoalInput(id=goal.pk, name=data[f"{key}_name"], why=data.get(f"{key}_why", "")))
+        if data.get("newgoal_name", "").strip():
+            items.append(GoalInput(name=data["newgoal_name"], why=data.get("newgoal_why", "")))
+        return items
+
+    # --- principles --------------------------------------------------------------------
+
+    def _add_principle_fields(self):
+        version_goals = list(self.version.goals.all())
+        goal_choices = [(g.pk, g.name) for g in version_goals]
+        by_catalogue_goal = {g.catalogue_goal_id: g.pk for g in version_goals if g.catalogue_goal_id}
+        chosen = {
+            p.catalogue_principle_id: p
+            for p in self.version.principles.prefetch_related("goals")
+            if p.catalogue_principle_id
+        }
+        self.principle_groups = []
+        for category, principles in selectors.catalogue_principles_by_category():
+            rows = []
+            for cp in principles:
+                existing = chosen.get(cp.pk)
+                key = f"pr_{cp.pk}"
+                if existing is not None:
+                    goals_initial = [g.pk for g in existing.goals.all()]
+                else:
+                    goals_initial = [by_catalogue_goal[g.pk] for g in cp.goals.all() if g.pk in by_catalogue_goal]
+                self.fields[key] = forms.BooleanField(required=False, label=_("Opnemen"), initial=existing is not None)
+                self.fields[f"{key}_text"] = forms.CharField(
+                    required=False,
+                    label=_("Onze formulering"),
+                    widget=_textarea(2),
+                    initial=existing.text if existing else cp.text,
+                )
+                self.fields[f"{key}_goals"] = forms.TypedMultipleChoiceField(
+                    coerce=int,
+                    choices=goal_choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    label=_("Dient doelen"),
+                    initial=goals_initial,
+                )
+                rows.append((cp, self[key], self[f"{key}_text"], self[f"{key}_goals"]))
+            self.principle_groups.append((category, rows))
+        categories = PrincipleCategory.objects.published().order_by("order")
+        self.own_principle_rows = []
+        for p in self.version.principles.filter(catalogue_principle__isnull=True).prefetch_related("goals"):
+            key = f"ownpr_{p.pk}"
+            self.fields[f"{key}_category"] = forms.ModelChoiceField(
+                queryset=categories, label=_("Categorie"), initial=p.category_id
+            )
+            self.fields[f"{key}_text"] = forms.CharField(label=_("Uitgangspunt"), widget=_textarea(2), initial=p.text)
+            self.fields[f"{key}_goals"] = forms.TypedMultipleChoiceField(
+                coerce=int,
+                choices=goal_choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label=_("Dient doelen"),
+                initial=[g.pk for g in p.goals.all()],
+            )
+            self.fields[f"{key}_delete"] = forms.BooleanField(
+                required=False, label=_("Dit eigen uitgangspunt verwijderen")
+            )
+            self.own_principle_rows.append(
+                (p, self[f"{key}_category"], self[f"{key}_text"], self[f"{key}_goals"], self[f"{key}_delete"])
+            )
+        self.fields["newpr_category"] = forms.ModelChoiceField(
+            queryset=categories, required=False, label=_("Categorie van een eigen uitgangspunt"), empty_label="—"
+        )
+        self.fields["newpr_text"] = forms.CharField(
+            required=False, label=_("Tekst van een eigen uitgangspunt"), widget=_textarea(2)
+        )
+        self.fields["newpr_goals"] = forms.TypedMultipleChoiceField(
+            coerce=int,
+            choices=goal_choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=_("Dient doelen"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.step == Step.PRINCIPLES and data.get("newpr_text", "").strip() and not data.get("newpr_category"):
+            self.add_error("newpr_category", _("Kies een categorie voor uw eigen uitgangspunt."))
+        return data
+
+    def principle_inputs(self) -> list[PrincipleInput]:
+        data = self.cleaned_data
+        items = []
+        for _category, rows in self.principle_groups:
+            for cp, *_rest in rows:
+                key = f"pr_{cp.pk}"
+                if data.get(key):
+                    items.append(
+                        PrincipleInput(
+                            catalogue_principle=cp, text=data.get(f"{key}_text", ""), goal_ids=data.get(f"{key}_goals")
+                        )
+                    )
+        for p, *_rest in self.own_principle_rows:
+            key = f"ownpr_{p.pk}"
+            if not data.get(f"{key}_delete"):
+                items.append(
+                    PrincipleInput(
+                        id=p.pk,
+                        category=data[f"{key}_category"],
+                        text=data[f"{key}_text"],
+                        goal_ids=data.get(f"{key}_goals"),
+                    )
+                )
+        if data.get("newpr_text", "").strip():
+            items.append(
+                PrincipleInput(
+                    category=data["newpr_category"], text=data["newpr_text"], goal_ids=data.get("newpr_goals") or []
+                )
+            )
+        return items
+
+    # --- for templates and the view ----------------------------------------------------
+
+    @property
+    def groups(self) -> dict:
+        return {name: self.group(name) for name in GROUPS}
+
+    def group(self, name: str):
+        return [self[f] for f in GROUPS[name] if f in self.fields]
+
+    def service_kwargs(self) -> dict:
+        from weerbaar.knowledge.models import Law, StepActivity
+
+        data = self.cleaned_data
+        kwargs = {
+            "fields": {name: data.get(name) for name in editable_fields(self.step)},
+            "activities_done": list(StepActivity.objects.filter(pk__in=data.get("activities_done") or [])),
+        }
+        if self.step == Step.SCOPE:
+            kwargs["laws"] = list(Law.objects.filter(pk__in=data.get("laws") or []))
+        if self.step == Step.GOALS:
+            kwargs["goals"] = self.goal_inputs()
+        if self.step == Step.PRINCIPLES:
+            kwargs["principles"] = self.principle_inputs()
+        return kwargs
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Uw opmerking"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class AdoptForm(forms.Form):
+    adopted_on = forms.DateField(
+        label=_("Datum van het collegebesluit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    decision_reference = forms.CharField(label=_("Kenmerk van het besluit"), max_length=100)
+    adopted_by_body = forms.CharField(
+        label=_("Vastgesteld door"), max_length=200, initial=_("college van burgemeester en wethouders")
+    )
+
+
+class CompareForm(forms.Form):
+    other = forms.TypedChoiceField(coerce=int, label=_("Vergelijk met versie"))
+
+    def __init__(self, *args, versions, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].choices = [
+            (v.pk, f"{v.number} ({v.get_status_display()})") for v in versions if v.pk != current.pk
+        ]
+
+
+class WordTemplateForm(forms.Form):
+    file = forms.FileField(
+        label=_("Word-sjabloon (.docx)"), help_text=_("Maximaal 5 MB. Gebruik de plaatshouders hieronder.")
+    )

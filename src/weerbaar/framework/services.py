@@ -1,0 +1,522 @@
+"""Every write to the strategic framework: one function per business action.
+
+Rules that live here and nowhere else:
+- only coordinators edit, board members adopt, coordinators, experts and board members comment;
+- only a draft version changes; submitted versions wait for the board, adopted and superseded
+  versions are frozen;
+- a step save names the revision it started from (optimistic locking): when someone else
+  saved in between, :class:`StaleRevision` is raised and nothing is written;
+- a version is submitted only when the completeness check finds nothing missing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from weerbaar.core import audit, permissions
+from weerbaar.core.models import Membership, Organisation, Role
+from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
+
+from .models import (
+    STEP_ORDER,
+    ChosenGoal,
+    ChosenPrinciple,
+    Framework,
+    FrameworkVersion,
+    Step,
+    StepComment,
+    StepEntry,
+    WordTemplate,
+)
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def can_edit(membership: Membership | None) -> bool:
+    """The framework is the coordinator's document; theme experts comment on it."""
+    return membership is not None and membership.role == Role.COORDINATOR
+
+
+def can_adopt(membership: Membership | None) -> bool:
+    return permissions.has_perm(membership, "adopt")
+
+
+def can_comment(membership: Membership | None) -> bool:
+    return permissions.has_perm(membership, "comment")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+class FrozenVersion(ValidationError):
+    def __init__(self, version: FrameworkVersion):
+        super().__init__(
+            _("Versie %(number)s is %(status)s en kan niet meer worden gewijzigd.")
+            % {"number": version.number, "status": version.get_status_display()},
+            code="frozen",
+        )
+
+
+class StaleRevision(ValidationError):
+    """Someone else saved the step since the editor opened it."""
+
+    def __init__(self, entry: StepEntry):
+        self.entry = entry
+        who = entry.updated_by.get_full_name() if entry.updated_by else _("iemand anders")
+        super().__init__(
+            _(
+                "%(who)s heeft deze stap opgeslagen nadat u hem opende. Uw tekst is niet opgeslagen maar staat nog "
+                "in het formulier. Bekijk de verschillen en sla opnieuw op om uw versie te bewaren."
+            )
+            % {"who": who},
+            code="stale",
+        )
+
+
+def _ensure_draft(version: FrameworkVersion) -> None:
+    if not version.is_draft:
+        raise FrozenVersion(version)
+
+
+def _ensure_not_frozen(version: FrameworkVersion) -> None:
+    if version.is_frozen:
+        raise FrozenVersion(version)
+
+
+# --- starting and versions -----------------------------------------------------------------
+
+
+@transaction.atomic
+def framework_start(*, organisation: Organisation, membership: Membership) -> Framework:
+    _require(can_edit(membership))
+    if Framework.objects.filter(organisation=organisation).exists():
+        raise ValidationError(_("Uw gemeente heeft al een strategisch kader."), code="exists")
+    try:
+        with transaction.atomic():
+            framework = Framework.objects.create(organisation=organisation, created_by=membership.user)
+    except IntegrityError:
+        raise ValidationError(_("Uw gemeente heeft al een strategisch kader."), code="exists")
+    version = FrameworkVersion.objects.create(
+        organisation=organisation, framework=framework, number=1, created_by=membership.user
+    )
+    for step in STEP_ORDER:
+        StepEntry.objects.create(organisation=organisation, version=version, step=step)
+    audit.record_event(instance=framework, event="framework_started", data={"version": 1})
+    return framework
+
+
+def _open_version(framework: Framework) -> FrameworkVersion | None:
+    return (
+        framework.versions.filter(status__in=[FrameworkVersion.Status.DRAFT, FrameworkVersion.Status.SUBMITTED])
+        .order_by("-number")
+        .first()
+    )
+
+
+@transaction.atomic
+def version_create_from(*, source: FrameworkVersion, membership: Membership) -> FrameworkVersion:
+    """A new draft as a copy of ``source``; there is at most one open version at a time."""
+    _require(can_edit(membership))
+    framework = Framework.objects.select_for_update().get(pk=source.framework_id)
+    open_version = _open_version(framework)
+    if open_version is not None:
+        raise ValidationError(
+            _("Versie %(number)s is nog niet vastgesteld. Rond die eerst af voordat u een nieuwe versie begint.")
+            % {"number": open_version.number},
+            code="open_version",
+        )
+    number = (framework.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    org = source.organisation
+    version = FrameworkVersion.objects.create(
+        organisation=org, framework=framework, number=number, based_on=source, created_by=membership.user
+    )
+    copy_fields = [
+        f.name
+        for f in StepEntry._meta.concrete_fields
+        if f.name not in ("id", "organisation", "version", "revision", "updated_at", "updated_by")
+    ]
+    for old in source.steps.prefetch_related("laws", "activities_done"):
+        new = StepEntry(organisation=org, version=version, updated_by=membership.user)
+        for name in copy_fields:
+            setattr(new, name, getattr(old, name))
+        new.save()
+        new.laws.set(old.laws.all())
+        new.activities_done.set(old.activities_done.all())
+    goal_map = {}
+    for old in source.goals.all():
+        goal_map[old.pk] = ChosenGoal.objects.create(
+            organisation=org,
+            version=version,
+            catalogue_goal_id=old.catalogue_goal_id,
+            name=old.name,
+            why=old.why,
+            order=old.order,
+        )
+    for old in source.principles.prefetch_related("goals"):
+        new = ChosenPrinciple.objects.create(
+            organisation=org,
+            version=version,
+            catalogue_principle_id=old.catalogue_principle_id,
+            category_id=old.category_id,
+            text=old.text,
+            order=old.order,
+        )
+        new.goals.set([goal_map[g.pk] for g in old.goals.all() if g.pk in goal_map])
+    audit.record_event(instance=version, event="version_created", data={"based_on": source.number})
+    return version
+
+
+# --- saving a step -------------------------------------------------------------------------
+
+# Fields a step may write, per step; the checklist fields belong to every step.
+COMMON_FIELDS = [
+    "text",
+    "rationale",
+    "minimum_variant",
+    "maximum_variant",
+    "drafted_by",
+    "adopted_by",
+    "stakeholders_official",
+    "stakeholders_administrative",
+    "stakeholders_political",
+    "working_session_on",
+    "working_session_notes",
+    "variants_considered",
+]
+STEP_FIELDS = {
+    Step.VISION: ["multi_year_plans"],
+    Step.SCOPE: [
+        "assets",
+        "staff_groups",
+        "third_parties",
+        "no_sub_plans",
+        "sub_plan_information",
+        "sub_plan_physical",
+        "sub_plan_personnel",
+        "sub_plan_continuity",
+    ],
+    Step.GOALS: [],
+    Step.PRINCIPLES: [],
+    Step.QUALITY: ["governance_variant", "review_frequency", "review_owner", "planning_cycle_anchor"],
+}
+
+
+def editable_fields(step: str) -> list[str]:
+    return COMMON_FIELDS + STEP_FIELDS[step]
+
+
+@dataclass
+class GoalInput:
+    """One goal as the editor left it: a catalogue goal, or an own goal (existing ``id`` or new)."""
+
+    catalogue_goal: SecurityGoal | None = None
+    id: int | None = None
+    name: str = ""
+    why: str = ""
+
+
+@dataclass
+class PrincipleInput:
+    catalogue_principle: Principle | None = None
+    id: int | None = None
+    category: PrincipleCategory | None = None
+    text: str = ""
+    goal_ids: list[int] | None = None
+
+
+@transaction.atomic
+def step_save(
+    *,
+    entry: StepEntry,
+    expected_revision: int,
+    membership: Membership,
+    fields: dict | None = None,
+    laws: list[Law] | None = None,
+    activities_done: list[StepActivity] | None = None,
+    goals: list[GoalInput] | None = None,
+    principles: list[PrincipleInput] | None = None,
+) -> StepEntry:
+    """Save one step. ``None`` leaves a part unchanged; an empty list clears it."""
+    _require(can_edit(membership))
+    version = FrameworkVersion.objects.select_for_update().get(pk=entry.version_id)
+    _ensure_draft(version)
+    fields = dict(fields or {})
+    unknown = set(fields) - set(editable_fields(entry.step))
+    if unknown:
+        raise ValidationError(
+            _("Deze velden horen niet bij deze stap: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_field",
+        )
+    if "governance_variant" in fields and isinstance(fields["governance_variant"], int):
+        fields["governance_variant"] = GovernanceVariant.objects.filter(pk=fields["governance_variant"]).first()
+    # Claim the revision first: of two saves that started from the same revision, one wins.
+    claimed = StepEntry.objects.filter(pk=entry.pk, revision=expected_revision).update(revision=F("revision") + 1)
+    if not claimed:
+        current = StepEntry.objects.select_related("updated_by").get(pk=entry.pk)
+        raise StaleRevision(current)
+    entry = StepEntry.objects.get(pk=entry.pk)
+    for name, value in fields.items():
+        field = StepEntry._meta.get_field(name)
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n")
+        if value is None and not field.null:
+            value = False if isinstance(field, models.BooleanField) else ""
+        setattr(entry, name, value)
+    entry.updated_by = membership.user
+    entry.full_clean(exclude=["version", "organisation", "laws", "activities_done"])
+    entry.save()
+    if laws is not None:
+        if entry.step != Step.SCOPE and laws:
+            raise ValidationError(_("Wetten en normen horen bij de stap Scope."), code="unknown_field")
+        entry.laws.set(laws)
+    if activities_done is not None:
+        from .selectors import step_catalogue
+
+        allowed = {a.pk for a in step_catalogue(entry.step)["activities"]}
+        if any(a.pk not in allowed for a in activities_done):
+            raise ValidationError(_("Deze activiteit hoort niet bij deze stap."), code="invalid_activity")
+        entry.activities_done.set(activities_done)
+    if goals is not None:
+        if entry.step != Step.GOALS:
+            raise ValidationError(_("Doelen kiest u in de stap Beveiligingsdoelen."), code="unknown_field")
+        _sync_goals(version, goals)
+    if principles is not None:
+        if entry.step != Step.PRINCIPLES:
+            raise ValidationError(_("Uitgangspunten kiest u in de stap Uitgangspunten."), code="unknown_field")
+        _sync_principles(version, principles)
+    return entry
+
+
+def _sync_goals(version: FrameworkVersion, goals: list[GoalInput]) -> None:
+    existing = {g.pk: g for g in version.goals.all()}
+    by_catalogue = {g.catalogue_goal_id: g for g in existing.values() if g.catalogue_goal_id}
+    keep = set()
+    seen_catalogue = set()
+    own_order = 100
+    for item in goals:
+        if item.catalogue_goal is not None:
+            if item.catalogue_goal.pk in seen_catalogue:
+                continue
+            seen_catalogue.add(item.catalogue_goal.pk)
+            goal = by_catalogue.get(item.catalogue_goal.pk)
+            if goal is None:
+                goal = ChosenGoal(
+                    organisation=version.organisation,
+                    version=version,
+                    catalogue_goal=item.catalogue_goal,
+                    name=item.catalogue_goal.name,
+                )
+            goal.why = (item.why or "").strip()
+            goal.order = item.catalogue_goal.order
+        else:
+            name = (item.name or "").strip()
+            if not name:
+                raise ValidationError(_("Geef een eigen doel een naam."), code="goal_name")
+            if item.id is not None:
+                goal = existing.get(item.id)
+                if goal is None or goal.catalogue_goal_id:
+                    raise ValidationError(_("Dit eigen doel bestaat niet in deze versie."), code="invalid_goal")
+            else:
+                goal = ChosenGoal(organisation=version.organisation, version=version)
+            own_order += 1
+            goal.name, goal.why, goal.order = name[:200], (item.why or "").strip(), own_order
+        goal.save()
+        keep.add(goal.pk)
+    for pk, goal in existing.items():
+        if pk not in keep:
+            goal.delete()
+
+
+def _sync_principles(version: FrameworkVersion, principles: list[PrincipleInput]) -> None:
+    existing = {p.pk: p for p in version.principles.all()}
+    by_catalogue = {p.catalogue_principle_id: p for p in existing.values() if p.catalogue_principle_id}
+    goal_ids = set(version.goals.values_list("pk", flat=True))
+    keep = set()
+    seen_catalogue = set()
+    own_order = 10000
+    for item in principles:
+        text = (item.text or "").strip()
+        if item.goal_ids is not None and not set(item.goal_ids) <= goal_ids:
+            raise ValidationError(_("Koppel uitgangspunten alleen aan doelen uit deze versie."), code="invalid_goal")
+        if item.catalogue_principle is not None:
+            cp = item.catalogue_principle
+            if cp.pk in seen_catalogue:
+                continue
+            seen_catalogue.add(cp.pk)
+            principle = by_catalogue.get(cp.pk) or ChosenPrinciple(
+                organisation=version.organisation, version=version, catalogue_principle=cp
+            )
+            principle.category_id = cp.category_id
+            principle.text = text or cp.text
+            principle.order = cp.category.order * 1000 + cp.order
+        else:
+            if not text:
+                raise ValidationError(_("Een eigen uitgangspunt heeft een tekst nodig."), code="principle_text")
+            if item.category is None:
+                raise ValidationError(_("Kies een categorie voor uw eigen uitgangspunt."), code="principle_category")
+            if item.id is not None:
+                principle = existing.get(item.id)
+                if principle is None or principle.catalogue_principle_id:
+                    raise ValidationError(_("Dit eigen uitgangspunt bestaat niet in deze versie."), code="invalid")
+            else:
+                principle = ChosenPrinciple(organisation=version.organisation, version=version)
+            own_order += 1
+            principle.category = item.category
+            principle.text = text
+            principle.order = item.category.order * 1000 + 900 + own_order % 100
+        principle.save()
+        if item.goal_ids is not None:
+            principle.goals.set(item.goal_ids)
+        keep.add(principle.pk)
+    for pk, principle in existing.items():
+        if pk not in keep:
+            principle.delete()
+
+
+# --- submission and adoption ---------------------------------------------------------------
+
+
+@transaction.atomic
+def version_submit(*, version: FrameworkVersion, membership: Membership) -> FrameworkVersion:
+    from .selectors import completeness
+
+    _require(can_edit(membership))
+    version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+    _ensure_draft(version)
+    missing = completeness(version).missing
+    if missing:
+        raise ValidationError(
+            _("Het kader is nog niet compleet: %(count)s punten ontbreken.") % {"count": len(missing)},
+            code="incomplete",
+        )
+    version.status = FrameworkVersion.Status.SUBMITTED
+    version.submitted_at = timezone.now()
+    version.submitted_by = membership.user
+    version.save()
+    audit.record_event(instance=version, event="version_submitted", data={"number": version.number})
+    return version
+
+
+@transaction.atomic
+def version_withdraw(*, version: FrameworkVersion, membership: Membership) -> FrameworkVersion:
+    """Back to draft: the coordinator takes it back, or the board sends it back for changes."""
+    _require(can_edit(membership) or can_adopt(membership))
+    version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != FrameworkVersion.Status.SUBMITTED:
+        raise ValidationError(_("Alleen een versie die ter besluitvorming ligt, kan terug naar concept."))
+    version.status = FrameworkVersion.Status.DRAFT
+    version.submitted_at = None
+    version.submitted_by = None
+    version.save()
+    audit.record_event(instance=version, event="version_withdrawn", data={"number": version.number})
+    return version
+
+
+@transaction.atomic
+def version_adopt(
+    *,
+    version: FrameworkVersion,
+    membership: Membership,
+    adopted_on: datetime.date,
+    decision_reference: str,
+    adopted_by_body: str,
+) -> FrameworkVersion:
+    _require(can_adopt(membership))
+    version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != FrameworkVersion.Status.SUBMITTED:
+        raise ValidationError(_("Alleen een versie die ter besluitvorming ligt, kan worden vastgesteld."))
+    if not decision_reference.strip() or not adopted_by_body.strip():
+        raise ValidationError(_("Vul het kenmerk van het besluit en het vaststellende orgaan in."))
+    if adopted_on > timezone.localdate():
+        raise ValidationError(_("De datum van het besluit ligt in de toekomst."))
+    now = timezone.now()
+    for previous in FrameworkVersion.objects.filter(
+        framework_id=version.framework_id, status=FrameworkVersion.Status.ADOPTED
+    ).exclude(pk=version.pk):
+        previous.status = FrameworkVersion.Status.SUPERSEDED
+        previous.superseded_at = now
+        previous.save()
+        audit.record_event(instance=previous, event="version_superseded", data={"by": version.number})
+    version.status = FrameworkVersion.Status.ADOPTED
+    version.adopted_on = adopted_on
+    version.decision_reference = decision_reference.strip()
+    version.adopted_by_body = adopted_by_body.strip()
+    version.adoption_recorded_by = membership.user
+    version.save()
+    audit.record_event(
+        instance=version,
+        event="version_adopted",
+        data={"number": version.number, "adopted_on": adopted_on.isoformat(), "reference": version.decision_reference},
+    )
+    return version
+
+
+# --- comments ------------------------------------------------------------------------------
+
+
+def comment_add(*, version: FrameworkVersion, step: str, body: str, membership: Membership) -> StepComment:
+    _require(can_comment(membership))
+    _ensure_not_frozen(version)
+    if step not in Step.values:
+        raise ValidationError(_("Onbekende stap."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Schrijf een opmerking.")})
+    user = membership.user
+    return StepComment.objects.create(
+        organisation=version.organisation,
+        version=version,
+        step=step,
+        author=user,
+        author_name=user.get_full_name() or user.email,
+        body=body,
+    )
+
+
+def comment_resolve(*, comment: StepComment, membership: Membership) -> StepComment:
+    _require(can_edit(membership))
+    _ensure_not_frozen(comment.version)
+    if comment.resolved_at is None:
+        comment.resolved_at = timezone.now()
+        comment.resolved_by = membership.user
+        comment.save()
+    return comment
+
+
+# --- Word template ---------------------------------------------------------------------------
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def word_template_upload(*, organisation: Organisation, membership: Membership, name: str, content: bytes):
+    from .documents import validate_word_template
+
+    _require(can_edit(membership))
+    validate_word_template(name=name, content=content, max_bytes=MAX_TEMPLATE_BYTES)
+    template = WordTemplate.objects.filter(organisation=organisation).first() or WordTemplate(organisation=organisation)
+    template.name = name[:200]
+    template.content = content
+    template.size = len(content)
+    template.uploaded_by = membership.user
+    template.save()
+    audit.record_event(instance=template, event="word_template_uploaded", data={"name": template.name})
+    return template
+
+
+def word_template_delete(*, organisation: Organisation, membership: Membership) -> None:
+    _require(can_edit(membership))
+    for template in WordTemplate.objects.filter(organisation=organisation):
+        template.delete()

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "framework"
+
+urlpatterns = [
+    path("g/<slug:org>/kader/", views.overview, name="overview"),
+    path("g/<slug:org>/kader/starten/", views.start, name="start"),
+    path("g/<slug:org>/kader/sjabloon/", views.word_template, name="word_template"),
+    path("g/<slug:org>/kader/sjabloon/verwijderen/", views.word_template_delete, name="word_template_delete"),
+    path("g/<slug:org>/kader/versies/<int:pk>/", views.version_detail, name="version"),
+    path("g/<slug:org>/kader/versies/<int:pk>/indienen/", views.submit, name="submit"),
+    path("g/<slug:org>/kader/versies/<int:pk>/terug-naar-concept/", views.withdraw, name="withdraw"),
+    path("g/<slug:org>/kader/versies/<int:pk>/vaststellen/", views.adopt, name="adopt"),
+    path("g/<slug:org>/kader/versies/<int:pk>/nieuwe-versie/", views.new_version, name="new_version"),
+    path("g/<slug:org>/kader/versies/<int:pk>/vergelijken/", views.compare, name="compare"),
+    path("g/<slug:org>/kader/versies/<int:pk>/word/", views.export_word, name="export_word"),
+    path("g/<slug:org>/kader/versies/<int:pk>/pdf/", views.export_pdf, name="export_pdf"),
+    path("g/<slug:org>/kader/versies/<int:pk>/document/", views.export_html, name="export_html"),
+    path("g/<slug:org>/kader/versies/<int:pk>/stap/<str:step>/", views.step, name="step"),
+    path("g/<slug:org>/kader/versies/<int:pk>/stap/<str:step>/opmerkingen/", views.comment_add, name="comment_add"),
+    path("g/<slug:org>/kader/opmerkingen/<int:pk>/afhandelen/", views.comment_resolve, name="comment_resolve"),
+]

@@ -1,0 +1,381 @@
+"""Thin views of the framework builder: parse input, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from weerbaar.core.views import _apply_validation_error, org_permission
+from weerbaar.knowledge.models import StepExample
+
+from . import documents, selectors, services
+from .forms import AdoptForm, CommentForm, CompareForm, StepForm, WordTemplateForm
+from .models import STEP_ORDER, FrameworkVersion, Step, StepComment, WordTemplate
+
+
+def _version(pk: int) -> FrameworkVersion:
+    return get_object_or_404(FrameworkVersion.objects.select_related("framework", "organisation"), pk=pk)
+
+
+def _step_or_404(step: str) -> str:
+    if step not in Step.values:
+        raise Http404
+    return step
+
+
+def _rights(request) -> dict:
+    m = request.membership
+    return {
+        "can_edit": services.can_edit(m),
+        "can_adopt": services.can_adopt(m),
+        "can_comment": services.can_comment(m),
+    }
+
+
+@org_permission("view")
+def overview(request, org):
+    framework = selectors.framework_for(organisation=request.organisation)
+    context = {"framework": framework, **_rights(request)}
+    if framework is not None:
+        version = selectors.working_version(framework)
+        context.update(
+            versions=list(selectors.versions_of(framework)),
+            version=version,
+            completeness=selectors.completeness(version) if version else None,
+        )
+    return TemplateResponse(request, "framework/overview.html", context)
+
+
+@require_POST
+@org_permission("view")
+def start(request, org):
+    try:
+        framework = services.framework_start(organisation=request.organisation, membership=request.membership)
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        return redirect("framework:overview", org=org)
+    version = framework.versions.get()
+    messages.success(request, _("Het strategisch kader is gestart. Begin met stap 1, de visie."))
+    return redirect("framework:step", org=org, pk=version.pk, step=Step.VISION)
+
+
+@org_permission("view")
+def version_detail(request, org, pk):
+    version = _version(pk)
+    entries = selectors.entries_of(version)
+    goals, principles = selectors.goals_of(version), selectors.principles_of(version)
+    versions = list(selectors.versions_of(version.framework))
+    return TemplateResponse(
+        request,
+        "framework/version.html",
+        {
+            "version": version,
+            "versions": versions,
+            "completeness": selectors.completeness(version, entries, goals, principles),
+            "open_comments": selectors.open_comment_counts(version),
+            "compare_form": CompareForm(versions=versions, current=version) if len(versions) > 1 else None,
+            "adopt_form": AdoptForm() if version.status == FrameworkVersion.Status.SUBMITTED else None,
+            "has_open_version": any(not v.is_frozen for v in versions),
+            **_rights(request),
+        },
+    )
+
+
+def _insert_example(data, example: StepExample):
+    text = (data.get("text") or "").rstrip()
+    data["text"] = f"{text}\n\n{example.text.strip()}" if text else example.text.strip()
+    return data
+
+
+@org_permission("view")
+def step(request, org, pk, step):
+    step = _step_or_404(step)
+    version = _version(pk)
+    entry = get_object_or_404(version.steps.select_related("updated_by"), step=step)
+    catalogue = selectors.step_catalogue(step)
+    can_edit = services.can_edit(request.membership) and version.is_draft
+    status, conflict, notice = 200, None, None
+    form = None
+    if request.method == "POST":
+        if not services.can_edit(request.membership):
+            raise PermissionDenied
+        data = request.POST.copy()
+        example_id = data.get("insert_example")
+        if example_id:
+            example = next((e for e in catalogue["examples"] if str(e.pk) == example_id), None)
+            if example is None:
+                raise Http404
+            form = StepForm(_insert_example(data, example), entry=entry, version=version, catalogue=catalogue)
+            form.is_valid()
+            notice = _("Het voorbeeld staat in het formulier. Pas het aan en sla de stap op.")
+        else:
+            form = StepForm(data, entry=entry, version=version, catalogue=catalogue)
+            if form.is_valid():
+                kwargs = form.service_kwargs()
+                try:
+                    services.step_save(
+                        entry=entry,
+                        expected_revision=form.cleaned_data["revision"],
+                        membership=request.membership,
+                        **kwargs,
+                    )
+                except services.StaleRevision as e:
+                    submitted = {**kwargs["fields"], "activities_done": kwargs["activities_done"]}
+                    if "laws" in kwargs:
+                        submitted["laws"] = kwargs["laws"]
+                    conflict = {
+                        "message": e.messages[0],
+                        "rows": selectors.stale_differences(current=e.entry, submitted=submitted),
+                    }
+                    # Saving again now overwrites knowingly: the form carries the current revision.
+                    data["revision"] = str(e.entry.revision)
+                    form = StepForm(data, entry=entry, version=version, catalogue=catalogue)
+                    form.is_valid()
+                    status = 409
+                except ValidationError as e:
+                    _apply_validation_error(form, e)
+                    status = 400
+                else:
+                    messages.success(request, _("Stap %(step)s is opgeslagen.") % {"step": Step(step).label})
+                    return redirect("framework:step", org=org, pk=version.pk, step=step)
+            else:
+                status = 400
+    elif can_edit:
+        form = StepForm(entry=entry, version=version, catalogue=catalogue)
+    index = STEP_ORDER.index(step)
+    goals, principles = selectors.goals_of(version), selectors.principles_of(version)
+    completeness = selectors.completeness(version, goals=goals, principles=principles)
+    return TemplateResponse(
+        request,
+        "framework/step.html",
+        {
+            "version": version,
+            "entry": entry,
+            "step": step,
+            "step_label": Step(step).label,
+            "catalogue": catalogue,
+            "form": form,
+            "editing": form is not None and version.is_draft,
+            "conflict": conflict,
+            "notice": notice,
+            "steps": [(s, Step(s).label) for s in STEP_ORDER],
+            "previous_step": STEP_ORDER[index - 1] if index > 0 else None,
+            "next_step": STEP_ORDER[index + 1] if index + 1 < len(STEP_ORDER) else None,
+            "completeness": completeness,
+            "status": completeness.for_step(step),
+            "goals": goals,
+            "principles": principles,
+            "coverage": selectors.coverage(version, goals, principles),
+            "readonly": [
+                (selectors.field_label(n), selectors.display_value(entry, n)) for n in selectors.compared_fields(step)
+            ]
+            if form is None
+            else None,
+            "comments": selectors.comments_for(version, step),
+            "comment_form": CommentForm()
+            if services.can_comment(request.membership) and not version.is_frozen
+            else None,
+            **_rights(request),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@org_permission("view")
+def comment_add(request, org, pk, step):
+    step = _step_or_404(step)
+    version = _version(pk)
+    form = CommentForm(request.POST)
+    if not services.can_comment(request.membership):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.comment_add(
+                version=version, step=step, body=form.cleaned_data["body"], membership=request.membership
+            )
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+        else:
+            messages.success(request, _("Uw opmerking is geplaatst."))
+    else:
+        messages.error(request, _("Schrijf een opmerking."))
+    return redirect(f"{_step_url(org, version, step)}#opmerkingen")
+
+
+def _step_url(org, version, step):
+    from django.urls import reverse
+
+    return reverse("framework:step", kwargs={"org": org, "pk": version.pk, "step": step})
+
+
+@require_POST
+@org_permission("view")
+def comment_resolve(request, org, pk):
+    comment = get_object_or_404(StepComment.objects.select_related("version"), pk=pk)
+    try:
+        services.comment_resolve(comment=comment, membership=request.membership)
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+    else:
+        messages.success(request, _("De opmerking is afgehandeld."))
+    return redirect(f"{_step_url(org, comment.version, comment.step)}#opmerkingen")
+
+
+def _version_action(request, org, pk, action, success):
+    version = _version(pk)
+    try:
+        action(version=version, membership=request.membership)
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+    else:
+        messages.success(request, success)
+    return redirect("framework:version", org=org, pk=version.pk)
+
+
+@require_POST
+@org_permission("view")
+def submit(request, org, pk):
+    return _version_action(
+        request, org, pk, services.version_submit, _("De versie ligt nu ter besluitvorming bij het college.")
+    )
+
+
+@require_POST
+@org_permission("view")
+def withdraw(request, org, pk):
+    return _version_action(request, org, pk, services.version_withdraw, _("De versie is terug in concept."))
+
+
+@require_POST
+@org_permission("view")
+def adopt(request, org, pk):
+    version = _version(pk)
+    if not services.can_adopt(request.membership):
+        raise PermissionDenied
+    form = AdoptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.version_adopt(version=version, membership=request.membership, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+        else:
+            messages.success(request, _("Versie %(n)s is vastgesteld.") % {"n": version.number})
+    else:
+        messages.error(request, _("Vul de datum, het kenmerk en het vaststellende orgaan in."))
+    return redirect("framework:version", org=org, pk=version.pk)
+
+
+@require_POST
+@org_permission("view")
+def new_version(request, org, pk):
+    source = _version(pk)
+    try:
+        version = services.version_create_from(source=source, membership=request.membership)
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        return redirect("framework:version", org=org, pk=source.pk)
+    messages.success(request, _("Versie %(n)s is aangemaakt als kopie.") % {"n": version.number})
+    return redirect("framework:version", org=org, pk=version.pk)
+
+
+@org_permission("view")
+def compare(request, org, pk):
+    version = _version(pk)
+    versions = list(selectors.versions_of(version.framework))
+    form = CompareForm(request.GET or None, versions=versions, current=version)
+    other = None
+    changes = None
+    if form.is_valid():
+        other = get_object_or_404(FrameworkVersion, pk=form.cleaned_data["other"], framework=version.framework)
+        old, new = (other, version) if other.number < version.number else (version, other)
+        changes = selectors.compare_versions(old, new)
+        other = old if old.pk != version.pk else new
+    return TemplateResponse(
+        request,
+        "framework/compare.html",
+        {"version": version, "other": other, "form": form, "changes": changes},
+        status=400 if form.errors else 200,
+    )
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@org_permission("view")
+def export_word(request, org, pk):
+    from weerbaar.documents.word import DOCX_CONTENT_TYPE
+
+    version = _version(pk)
+    return _download(documents.render_word(version), documents.filename(version, "docx"), DOCX_CONTENT_TYPE)
+
+
+@org_permission("view")
+def export_pdf(request, org, pk):
+    version = _version(pk)
+    return _download(documents.render_pdf(version), documents.filename(version, "pdf"), "application/pdf")
+
+
+@org_permission("view")
+def export_html(request, org, pk):
+    version = _version(pk)
+    return TemplateResponse(
+        request,
+        "framework/document.html",
+        {"version": version, "c": documents.document_context(version), "concept": documents.CONCEPT},
+    )
+
+
+@org_permission("view")
+def word_template(request, org):
+    can_edit = services.can_edit(request.membership)
+    form = WordTemplateForm(request.POST or None, request.FILES or None) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > services.MAX_TEMPLATE_BYTES:
+                form.add_error("file", _("Het sjabloon is te groot; het maximum is 5 MB."))
+            else:
+                try:
+                    services.word_template_upload(
+                        organisation=request.organisation,
+                        membership=request.membership,
+                        name=upload.name,
+                        content=upload.read(),
+                    )
+                except ValidationError as e:
+                    form.add_error("file", e)
+                else:
+                    messages.success(request, _("Het Word-sjabloon is opgeslagen en werkt."))
+                    return redirect("framework:word_template", org=org)
+        status = 400
+    return TemplateResponse(
+        request,
+        "framework/word_template.html",
+        {
+            "form": form,
+            "template": WordTemplate.objects.filter(organisation=request.organisation).first(),
+            "placeholders": documents.PLACEHOLDERS,
+            "can_edit": can_edit,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@org_permission("view")
+def word_template_delete(request, org):
+    services.word_template_delete(organisation=request.organisation, membership=request.membership)
+    messages.success(request, _("Het eigen Word-sjabloon is verwijderd; exports gebruiken weer de standaardopmaak."))
+    return redirect("framework:word_template", org=org)

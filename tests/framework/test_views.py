@@ -1,0 +1,195 @@
+import pytest
+
+from weerbaar.framework.models import FrameworkVersion, Step, StepComment
+from weerbaar.knowledge.models import StepExample
+
+from ..conftest import member
+
+
+def step_url(version, step):
+    return f"/g/demostad/kader/versies/{version.pk}/stap/{step}/"
+
+
+def post_data(client, version, step):
+    """The step form as the browser would send it, unchanged."""
+    response = client.get(step_url(version, step))
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = str(value)
+    return data
+
+
+def test_coordinator_starts_framework_and_sees_the_first_step(coordinator_client, catalogue):
+    response = coordinator_client.post("/g/demostad/kader/starten/")
+    assert response.status_code == 302
+    version = FrameworkVersion.objects.get()
+    assert response["Location"] == step_url(version, Step.VISION)
+    page = coordinator_client.get(response["Location"]).content.decode()
+    assert "Stap 1: Visie" in page
+    assert "data-warn-unsaved" in page
+    assert "Voorbeelden uit de kennisbank" in page
+
+
+@pytest.mark.parametrize("step", Step.values)
+def test_every_step_saves_explicitly(coordinator_client, draft, step):
+    data = post_data(coordinator_client, draft, step)
+    data["text"] = f"Onze tekst voor {step}"
+    response = coordinator_client.post(step_url(draft, step), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = draft.steps.get(step=step)
+    assert entry.text == f"Onze tekst voor {step}" and entry.revision == 1
+
+
+def test_goals_and_principles_are_chosen_edited_and_linked_in_the_form(coordinator_client, draft):
+    data = post_data(coordinator_client, draft, Step.GOALS)
+    from weerbaar.knowledge.models import Principle, SecurityGoal
+
+    beschermen = SecurityGoal.objects.get(slug="beschermen")
+    data[f"goal_{beschermen.pk}"] = "on"
+    data[f"goal_{beschermen.pk}_why"] = "Veilig werken"
+    data["newgoal_name"] = "Weerbare raad"
+    data["newgoal_why"] = "Intimidatie"
+    assert coordinator_client.post(step_url(draft, Step.GOALS), data).status_code == 302
+    assert sorted(draft.goals.values_list("name", flat=True)) == ["Beschermen", "Weerbare raad"]
+
+    data = post_data(coordinator_client, draft, Step.PRINCIPLES)
+    principle = Principle.objects.get(slug="beleid-risicogericht")
+    goal = draft.goals.get(name="Beschermen")
+    data[f"pr_{principle.pk}"] = "on"
+    data[f"pr_{principle.pk}_text"] = "Onze eigen formulering"
+    data[f"pr_{principle.pk}_goals"] = [str(goal.pk)]
+    data["newpr_category"] = str(principle.category_id)
+    data["newpr_text"] = "Raadsleden krijgen een veiligheidsgesprek"
+    data["newpr_goals"] = [str(draft.goals.get(name="Weerbare raad").pk)]
+    response = coordinator_client.post(step_url(draft, Step.PRINCIPLES), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    chosen = {p.text: [g.name for g in p.goals.all()] for p in draft.principles.all()}
+    assert chosen == {
+        "Onze eigen formulering": ["Beschermen"],
+        "Raadsleden krijgen een veiligheidsgesprek": ["Weerbare raad"],
+    }
+    page = coordinator_client.get(step_url(draft, Step.PRINCIPLES)).content.decode()
+    assert "Elk gekozen doel wordt door minstens één uitgangspunt gediend." in page
+
+
+def test_second_editor_is_told_and_shown_the_difference_with_text_kept(coordinator_client, draft, coordinator):
+    from weerbaar.framework import services
+
+    data = post_data(coordinator_client, draft, Step.VISION)  # opened at revision 0
+    entry = draft.steps.get(step=Step.VISION)
+    services.step_save(entry=entry, expected_revision=0, membership=coordinator, fields={"text": "Tekst van collega"})
+    data["text"] = "Mijn eigen visie"
+    response = coordinator_client.post(step_url(draft, Step.VISION), data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Tekst van collega" in page  # the difference
+    assert "Mijn eigen visie</textarea>" in page  # nothing typed is lost
+    assert 'name="revision" value="1"' in page
+    entry.refresh_from_db()
+    assert entry.text == "Tekst van collega"
+    # Saving again now overwrites knowingly.
+    data["revision"] = "1"
+    assert coordinator_client.post(step_url(draft, Step.VISION), data).status_code == 302
+    entry.refresh_from_db()
+    assert entry.text == "Mijn eigen visie"
+
+
+def test_inserting_an_example_fills_the_form_without_saving(coordinator_client, draft):
+    example = StepExample.objects.filter(step__number=1).first()
+    data = post_data(coordinator_client, draft, Step.VISION)
+    data["insert_example"] = str(example.pk)
+    response = coordinator_client.post(step_url(draft, Step.VISION), data)
+    assert response.status_code == 200
+    assert example.text.strip()[:60] in response.content.decode()
+    assert "data-unsaved-on-load" in response.content.decode()
+    assert draft.steps.get(step=Step.VISION).text == ""
+
+
+@pytest.mark.parametrize("local", ["expert", "bestuur", "auditor", "lezer"])
+def test_other_roles_read_but_cannot_save(client, login, draft, demostad, local):
+    login(member(demostad, local).user)
+    response = client.get(step_url(draft, Step.VISION))
+    assert response.status_code == 200
+    assert "stap-formulier" not in response.content.decode()
+    assert client.post(step_url(draft, Step.VISION), {"text": "x", "revision": "0"}).status_code == 403
+    assert client.post(f"/g/demostad/kader/versies/{draft.pk}/indienen/").status_code in (302, 403)
+    assert draft.steps.get(step=Step.VISION).text == ""
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_adopted_version_rejects_every_write_in_the_ui(coordinator_client, adopted):
+    before = adopted.steps.get(step=Step.VISION).text
+    response = coordinator_client.get(step_url(adopted, Step.VISION))
+    assert "stap-formulier" not in response.content.decode()
+    response = coordinator_client.post(step_url(adopted, Step.VISION), {"text": "x", "revision": "99"})
+    assert response.status_code == 400
+    assert adopted.steps.get(step=Step.VISION).text == before
+    coordinator_client.post(f"/g/demostad/kader/versies/{adopted.pk}/stap/visie/opmerkingen/", {"body": "x"})
+    assert not StepComment.objects.exists()
+
+
+def test_completeness_and_adoption_flow_through_the_pages(coordinator_client, client, login, complete_draft, board):
+    page = coordinator_client.get(f"/g/demostad/kader/versies/{complete_draft.pk}/").content.decode()
+    assert "Alles is ingevuld" in page
+    response = coordinator_client.post(f"/g/demostad/kader/versies/{complete_draft.pk}/indienen/")
+    assert response.status_code == 302
+    login(board.user)
+    response = client.post(
+        f"/g/demostad/kader/versies/{complete_draft.pk}/vaststellen/",
+        {"adopted_on": "2026-04-14", "decision_reference": "B&W 2026/1", "adopted_by_body": "college van B&W"},
+    )
+    assert response.status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == "adopted" and complete_draft.decision_reference == "B&W 2026/1"
+
+
+def test_incomplete_draft_lists_missing_items(coordinator_client, draft):
+    page = coordinator_client.get(f"/g/demostad/kader/versies/{draft.pk}/").content.decode()
+    assert "Voordat deze versie kan worden ingediend, ontbreekt nog:" in page
+    assert "de eigen visie" in page
+    coordinator_client.post(f"/g/demostad/kader/versies/{draft.pk}/indienen/")
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_comments_are_placed_and_resolved(client, login, coordinator_client, draft, demostad):
+    login(member(demostad, "expert").user)
+    client.post(f"/g/demostad/kader/versies/{draft.pk}/stap/visie/opmerkingen/", {"body": "Korter graag"})
+    comment = StepComment.objects.get()
+    assert comment.author_name and comment.is_open
+    login(member(demostad, "coordinator").user)
+    page = client.get(step_url(draft, Step.VISION)).content.decode()
+    assert "Korter graag" in page
+    client.post(f"/g/demostad/kader/opmerkingen/{comment.pk}/afhandelen/")
+    comment.refresh_from_db()
+    assert not comment.is_open
+
+
+def test_new_version_and_comparison_pages(coordinator_client, adopted):
+    response = coordinator_client.post(f"/g/demostad/kader/versies/{adopted.pk}/nieuwe-versie/")
+    assert response.status_code == 302
+    v2 = FrameworkVersion.objects.get(number=2)
+    data = post_data(coordinator_client, v2, Step.VISION)
+    data["text"] = "Nieuwe visie voor versie twee"
+    coordinator_client.post(step_url(v2, Step.VISION), data)
+    page = coordinator_client.get(f"/g/demostad/kader/versies/{v2.pk}/vergelijken/?other={adopted.pk}")
+    assert page.status_code == 200
+    assert "<ins>" in page.content.decode() and "Nieuwe visie voor versie twee" in page.content.decode()
+
+
+def test_step_pages_have_a_query_budget(coordinator_client, complete_draft, django_assert_max_num_queries):
+    for step in Step.values:
+        with django_assert_max_num_queries(60):
+            assert coordinator_client.get(step_url(complete_draft, step)).status_code == 200
+    with django_assert_max_num_queries(40):
+        coordinator_client.get(f"/g/demostad/kader/versies/{complete_draft.pk}/")
