@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
+from . import dashboard as dashboard_cards
 from . import permissions, selectors, services
 from .forms import (
     AuditFilterForm,
@@ -66,35 +67,15 @@ def home(request):
 
 @org_permission("view")
 def dashboard(request, org):
-    sections = [
-        {
-            "title": _("Strategisch kader"),
-            "text": _(
-                "Visie, scope, beveiligingsdoelen, uitgangspunten en kwaliteitssysteem, vastgesteld door het college."
-            ),
-            "empty": _("Uw gemeente heeft nog geen strategisch kader. Dit onderdeel komt binnenkort beschikbaar."),
-        },
-        {
-            "title": _("Risico's en maatregelen"),
-            "text": _("Bedrijfsmiddelen, dreigingen, risicoscenario's en maatregelen over alle thema's heen."),
-            "empty": _("Er zijn nog geen risico's vastgelegd. Dit onderdeel komt binnenkort beschikbaar."),
-        },
-        {
-            "title": _("Kwaliteitscyclus"),
-            "text": _("Jaarplan, controles, incidenten en het meerjarig plan voor trainen, oefenen en testen."),
-            "empty": _("Nog geen jaarplan of incidenten. Dit onderdeel volgt in een latere versie."),
-        },
-        {
-            "title": _("Zelfscan en leerkringen"),
-            "text": _("Volwassenheid per thema, anonieme vergelijking en leren van andere gemeenten."),
-            "empty": _("Nog geen zelfscan uitgevoerd. Dit onderdeel volgt in een latere versie."),
-        },
-    ]
     members = selectors.organisation_members(organisation=request.organisation)
     return TemplateResponse(
         request,
         "core/dashboard.html",
-        {"sections": sections, "member_count": members.count(), "recent": _recent_changes(request)},
+        {
+            "cards": dashboard_cards.cards_for(request),
+            "member_count": members.count(),
+            "recent": _recent_changes(request),
+        },
     )
 
 
