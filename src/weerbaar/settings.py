@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "weerbaar.core",
     "weerbaar.accounts",
     "weerbaar.knowledge",
+    "weerbaar.risks",
     "weerbaar.framework",
     "weerbaar.api",
 ]

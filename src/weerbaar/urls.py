@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("weerbaar.core.urls")),
     path("", include("weerbaar.knowledge.urls")),
     path("", include("weerbaar.framework.urls")),
+    path("", include("weerbaar.risks.urls")),
 ]
 
 handler404 = "weerbaar.core.views.error_404"

@@ -72,10 +72,12 @@ def _register_routers():
     from weerbaar.core.api import router as core_router
     from weerbaar.framework.api import router as framework_router
     from weerbaar.knowledge.api import router as knowledge_router
+    from weerbaar.risks.api import router as risks_router
 
     api.add_router("/", core_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", framework_router)
+    api.add_router("/", risks_router)
 
 
 _register_routers()

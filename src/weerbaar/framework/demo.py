@@ -148,4 +148,51 @@ def load_demo_frameworks() -> list[Framework]:
     if org is None:
         return []
     framework = load_framework_demo(org)
+    if framework:
+        _load_demo_extras(org, framework)
     return [framework] if framework else []
+
+
+def demo_word_template() -> bytes:
+    """A small house-style template with docxtpl placeholders, as a municipality would upload."""
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("{{ titel }}", level=0)
+    doc.add_paragraph("Gemeente {{ gemeente }} — versie {{ versie }} ({{ status }})")
+    doc.add_heading("Visie", level=1)
+    doc.add_paragraph("{{ visie.tekst }}")
+    doc.add_heading("Beveiligingsdoelen", level=1)
+    doc.add_paragraph("{%p for doel in doelen %}")
+    doc.add_paragraph("{{ doel.naam }}: {{ doel.waarom }}")
+    doc.add_paragraph("{%p endfor %}")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _load_demo_extras(org: Organisation, framework: Framework) -> None:
+    """A board member's open comment on the draft, and the municipality's own Word template."""
+    from .models import StepComment, WordTemplate
+
+    with scope(organisation=org.pk):
+        _add_demo_extras(org, framework, StepComment, WordTemplate)
+
+
+def _add_demo_extras(org, framework, StepComment, WordTemplate) -> None:
+    coordinator = Membership.objects.filter(organisation=org, role=Role.COORDINATOR).first()
+    board = Membership.objects.filter(organisation=org, role=Role.BOARD).first()
+    draft = framework.versions.filter(status="draft").order_by("-number").first()
+    if draft and board and not StepComment.objects.filter(organisation=org).exists():
+        services.comment_add(
+            version=draft,
+            step="visie",
+            body="Kunnen we in de visie expliciet noemen dat het gemeentehuis gastvrij blijft?",
+            membership=board,
+        )
+    if coordinator and not WordTemplate.objects.filter(organisation=org).exists():
+        services.word_template_upload(
+            organisation=org, membership=coordinator, name="huisstijl-demostad.docx", content=demo_word_template()
+        )

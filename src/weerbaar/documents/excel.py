@@ -1,0 +1,189 @@
+"""Excel (.xlsx) export and import helpers shared by every app (openpyxl).
+
+Writing: :func:`build_workbook` turns sheets of header + rows into a formatted workbook.
+Reading: :func:`open_upload` checks an uploaded file (extension, size, zip signature) and
+opens it read-only; :func:`read_sheet` yields rows as dicts keyed by header, with the Excel
+row number, so callers can report errors as "row 7, column Titel".
+"""
+
+import datetime
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+_ZIP_SIGNATURE = b"PK\x03\x04"
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: list[str]
+    rows: Iterable[Iterable] = ()
+    widths: dict[int, int] = field(default_factory=dict)
+    # Column index (0-based) -> allowed values, offered as a drop-down in Excel.
+    choices: dict[int, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _cell_value(value):
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def build_workbook(sheets: list[Sheet]) -> bytes:
+    """A workbook with one sheet per :class:`Sheet`: bold frozen header, sensible widths, filters."""
+    wb = Workbook(write_only=False)
+    wb.remove(wb.active)
+    for spec in sheets:
+        ws = wb.create_sheet(title=spec.title[:31])
+        ws.append(spec.headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+        count = 0
+        for row in spec.rows:
+            ws.append([_cell_value(v) for v in row])
+            count += 1
+        ws.freeze_panes = "A2"
+        if spec.headers:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.headers))}{max(count + 1, 2)}"
+        for index, header in enumerate(spec.headers):
+            width = spec.widths.get(index, max(12, min(40, len(header) + 4)))
+            ws.column_dimensions[get_column_letter(index + 1)].width = width
+        for index, values in spec.choices.items():
+            letter = get_column_letter(index + 1)
+            dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+            dv.add(f"{letter}2:{letter}5000")
+            ws.add_data_validation(dv)
+        if spec.notes:
+            notes = wb.create_sheet(title=(spec.title[:24] + " uitleg")[:31])
+            for line in spec.notes:
+                notes.append([line])
+            notes.column_dimensions["A"].width = 120
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+class UploadRejected(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def open_upload(upload, *, max_bytes: int = MAX_UPLOAD_BYTES):
+    """Check an uploaded .xlsx (name, size, signature) and open it read-only."""
+    name = (getattr(upload, "name", "") or "").lower()
+    if not name.endswith(".xlsx"):
+        raise UploadRejected(_("Alleen Excelbestanden met de extensie .xlsx kunnen worden ingelezen."))
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_bytes:
+        raise UploadRejected(
+            _("Het bestand is te groot (%(size)s MB); het maximum is %(max)s MB.")
+            % {"size": round(size / 1024 / 1024, 1), "max": max_bytes // 1024 // 1024}
+        )
+    upload.seek(0)
+    head = upload.read(4)
+    upload.seek(0)
+    if head != _ZIP_SIGNATURE:
+        raise UploadRejected(_("Dit bestand is geen geldig Excelbestand (.xlsx)."))
+    try:
+        return load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors for damaged files
+        raise UploadRejected(_("Dit Excelbestand kan niet worden gelezen. Is het beschadigd?"))
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def read_sheet(wb, title: str) -> tuple[list[str], Iterator[tuple[int, dict]]] | None:
+    """Headers and (row number, {header: value}) of a sheet; None when the sheet is absent.
+
+    Completely empty rows are skipped.
+    """
+    if title not in wb.sheetnames:
+        return None
+    rows = wb[title].iter_rows(values_only=True)
+    try:
+        header_row = next(rows)
+    except StopIteration:
+        return [], iter(())
+    headers = [str(h).strip() if h is not None else "" for h in header_row]
+
+    def gen():
+        for number, row in enumerate(rows, start=2):
+            values = [_clean(v) for v in row]
+            if all(v is None for v in values):
+                continue
+            yield number, {h: (values[i] if i < len(values) else None) for i, h in enumerate(headers) if h}
+
+    return headers, gen()
+
+
+def as_date(value) -> datetime.date | None:
+    """A cell as a date: Excel dates, ISO (2026-03-01) or Dutch (1-3-2026) text. ValueError if not."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def as_decimal(value) -> Decimal | None:
+    """A cell as an amount; accepts 1234.5, '1.234,50', '€ 1234'. ValueError if not."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    text = str(value).replace("€", "").replace(" ", "").strip()
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        return Decimal(text).quantize(Decimal("0.01"))
+    except Exception:
+        raise ValueError(value)
+
+
+def as_int(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    raise ValueError(value)
+
+
+def as_list(value) -> list[str]:
+    """A cell holding a list separated by commas or semicolons."""
+    if value is None:
+        return []
+    return [part.strip() for part in str(value).replace(";", ",").split(",") if part.strip()]

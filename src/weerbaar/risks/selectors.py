@@ -1,0 +1,480 @@
+"""Reads of the register: lists with filters, the heat map and the integral analysis.
+
+Each function takes the organisation explicitly and keeps its query count independent of the
+number of rows (asserted in the tests with many rows).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from weerbaar.core.models import Organisation
+from weerbaar.knowledge.models import SecurityGoal, Theme
+
+from . import scoring
+from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, RiskMatrix, Threat
+
+
+def matrix_for(organisation: Organisation) -> RiskMatrix:
+    """The municipality's matrix, or an unsaved default 5×5 one (a read never writes)."""
+    matrix = RiskMatrix.objects.filter(organisation=organisation).first()
+    return matrix or RiskMatrix(organisation=organisation)
+
+
+def scale_for(organisation: Organisation) -> scoring.Scale:
+    return scoring.Scale.of(matrix_for(organisation))
+
+
+# --- Lists -------------------------------------------------------------------------------
+
+
+def _search(qs: QuerySet, query: str, *fields: str) -> QuerySet:
+    if not query:
+        return qs
+    condition = Q()
+    for f in fields:
+        condition |= Q(**{f"{f}__icontains": query})
+    return qs.filter(condition)
+
+
+ASSET_SORTS = {"naam": ("name", "id"), "soort": ("kind", "name"), "belang": ("-criticality", "name")}
+
+
+def asset_list(
+    *, organisation: Organisation, query: str = "", kind: str = "", criticality: int | None = None, sort: str = ""
+) -> QuerySet[Asset]:
+    qs = Asset.objects.filter(organisation=organisation).annotate(risk_count=Count("risks", distinct=True))
+    qs = _search(qs, query, "name", "reference", "location", "owner")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if criticality:
+        qs = qs.filter(criticality=criticality)
+    return qs.order_by(*ASSET_SORTS.get(sort, ASSET_SORTS["naam"]))
+
+
+def threat_catalogue_with_counts(*, organisation: Organisation) -> list[Threat]:
+    counts = dict(
+        Risk.objects.filter(organisation=organisation, threat__isnull=False)
+        .values_list("threat_id")
+        .annotate(n=Count("id"))
+    )
+    threats = list(Threat.objects.prefetch_related("themes"))
+    for t in threats:
+        t.risk_count = counts.get(t.pk, 0)
+    return threats
+
+
+def local_threats(*, organisation: Organisation) -> QuerySet[LocalThreat]:
+    return (
+        LocalThreat.objects.filter(organisation=organisation)
+        .prefetch_related("themes")
+        .annotate(risk_count=Count("risks", distinct=True))
+        .order_by("name")
+    )
+
+
+RISK_SORTS = {
+    "score": ("-current_score", "-inherent_score", "title", "id"),
+    "bruto": ("-inherent_score", "title", "id"),
+    "titel": ("title", "id"),
+    "kenmerk": ("reference", "id"),
+    "herbeoordeling": (F("review_date").asc(nulls_last=True), "title", "id"),
+}
+
+
+def risk_list(
+    *,
+    organisation: Organisation,
+    query: str = "",
+    theme: int | None = None,
+    treatment: str = "",
+    above_acceptance: bool = False,
+    position: str = "",
+    likelihood: int | None = None,
+    impact: int | None = None,
+    sort: str = "",
+) -> QuerySet[Risk]:
+    qs = (
+        Risk.objects.filter(organisation=organisation)
+        .select_related("threat", "local_threat")
+        .prefetch_related("themes")
+        .annotate(
+            measure_count=Count("measures", distinct=True),
+            effective_count=Count("measures", filter=Q(measures__status__in=Measure.EFFECTIVE), distinct=True),
+        )
+    )
+    qs = _search(qs, query, "title", "reference", "scenario", "owner")
+    if theme:
+        qs = qs.filter(themes=theme)
+    if treatment:
+        qs = qs.filter(treatment=treatment)
+    if above_acceptance:
+        qs = qs.filter(exceeds_acceptance=True)
+    if likelihood and impact:
+        if position == "netto":
+            qs = qs.annotate(
+                cur_l=Coalesce("residual_likelihood", "inherent_likelihood"),
+                cur_i=Coalesce("residual_impact", "inherent_impact"),
+            ).filter(cur_l=likelihood, cur_i=impact)
+        else:
+            qs = qs.filter(inherent_likelihood=likelihood, inherent_impact=impact)
+    return qs.order_by(*RISK_SORTS.get(sort, RISK_SORTS["score"]))
+
+
+def risk_detail_queryset() -> QuerySet[Risk]:
+    return Risk.objects.select_related("threat", "local_threat").prefetch_related(
+        "themes", "assets", "measures__themes"
+    )
+
+
+MEASURE_SORTS = {
+    "titel": ("title", "id"),
+    "kenmerk": ("reference", "id"),
+    "deadline": (F("deadline").asc(nulls_last=True), "title", "id"),
+    "status": ("status", "title", "id"),
+    "kosten": ("-cost_once", "-cost_yearly", "title", "id"),
+}
+
+
+def measure_list(
+    *,
+    organisation: Organisation,
+    query: str = "",
+    theme: int | None = None,
+    status: str = "",
+    measure_type: str = "",
+    kind: str = "",
+    goal: int | None = None,
+    sort: str = "",
+) -> QuerySet[Measure]:
+    qs = (
+        Measure.objects.filter(organisation=organisation)
+        .prefetch_related("themes", "goals")
+        .annotate(risk_count=Count("risks", distinct=True))
+    )
+    qs = _search(qs, query, "title", "reference", "owner", "description")
+    if theme:
+        qs = qs.filter(themes=theme)
+    if goal:
+        qs = qs.filter(goals=goal)
+    if status:
+        qs = qs.filter(status=status)
+    if measure_type:
+        qs = qs.filter(measure_type=measure_type)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by(*MEASURE_SORTS.get(sort, MEASURE_SORTS["titel"]))
+
+
+def measure_detail_queryset() -> QuerySet[Measure]:
+    return Measure.objects.prefetch_related("themes", "goals", "principles", "risks")
+
+
+def conflicts(*, organisation: Organisation) -> QuerySet[MeasureConflict]:
+    return (
+        MeasureConflict.objects.filter(organisation=organisation)
+        .select_related("measure_a", "measure_b", "recorded_by")
+        .prefetch_related("measure_a__themes", "measure_b__themes")
+    )
+
+
+# --- Dependents (asked before deleting) ----------------------------------------------------
+
+
+def asset_dependents(*, asset: Asset) -> dict:
+    return {"risks": list(asset.risks.order_by("title"))}
+
+
+def risk_dependents(*, risk: Risk) -> dict:
+    return {"measures": list(risk.measures.order_by("title"))}
+
+
+def measure_dependents(*, measure: Measure) -> dict:
+    return {
+        "risks": list(measure.risks.order_by("title")),
+        "conflicts": list(
+            MeasureConflict.objects.filter(Q(measure_a=measure) | Q(measure_b=measure)).select_related(
+                "measure_a", "measure_b"
+            )
+        ),
+    }
+
+
+def local_threat_dependents(*, threat: LocalThreat) -> dict:
+    return {"risks": list(threat.risks.order_by("title"))}
+
+
+# --- Heat map ------------------------------------------------------------------------------
+
+CELL = 56
+MARGIN_LEFT = 64
+MARGIN_TOP = 12
+MARGIN_BOTTOM = 56
+
+
+@dataclass
+class HeatCell:
+    likelihood: int
+    impact: int
+    score: int
+    level: str
+    count: int
+    x: int = 0
+    y: int = 0
+    fill: str = ""
+    level_label: str = ""
+
+
+@dataclass
+class HeatMap:
+    position: str  # "bruto" or "netto"
+    scale: scoring.Scale
+    rows: list[list[HeatCell]] = field(default_factory=list)  # highest likelihood first
+    total: int = 0
+    width: int = 0
+    height: int = 0
+    x_ticks: list[dict] = field(default_factory=list)
+    y_ticks: list[dict] = field(default_factory=list)
+    above: int = 0
+    x_title: dict = field(default_factory=dict)
+    y_title: dict = field(default_factory=dict)
+
+    @property
+    def cells(self):
+        return [c for row in self.rows for c in row]
+
+
+def _heatmap(position: str, counts: dict, scale: scoring.Scale) -> HeatMap:
+    hm = HeatMap(position=position, scale=scale)
+    hm.width = MARGIN_LEFT + scale.impact_levels * CELL + 8
+    hm.height = MARGIN_TOP + scale.likelihood_levels * CELL + MARGIN_BOTTOM
+    for row_index, likelihood in enumerate(range(scale.likelihood_levels, 0, -1)):
+        row = []
+        for impact in range(1, scale.impact_levels + 1):
+            s = scoring.score(likelihood, impact)
+            lvl = scoring.level(s, scale)
+            n = counts.get((likelihood, impact), 0)
+            hm.total += n
+            if lvl != scoring.LEVEL_ACCEPTABLE:
+                hm.above += n
+            row.append(
+                HeatCell(
+                    likelihood=likelihood,
+                    impact=impact,
+                    score=s,
+                    level=lvl,
+                    count=n,
+                    x=MARGIN_LEFT + (impact - 1) * CELL,
+                    y=MARGIN_TOP + row_index * CELL,
+                    fill=scoring.LEVEL_FILLS[lvl],
+                    level_label=str(scoring.LEVEL_LABELS[lvl]),
+                )
+            )
+        hm.rows.append(row)
+    hm.x_ticks = [
+        {"x": MARGIN_LEFT + (i - 1) * CELL + CELL // 2, "y": MARGIN_TOP + scale.likelihood_levels * CELL + 18, "n": i}
+        for i in range(1, scale.impact_levels + 1)
+    ]
+    hm.y_ticks = [
+        {"x": MARGIN_LEFT - 10, "y": MARGIN_TOP + (scale.likelihood_levels - i) * CELL + CELL // 2 + 5, "n": i}
+        for i in range(1, scale.likelihood_levels + 1)
+    ]
+    grid_h = scale.likelihood_levels * CELL
+    hm.x_title = {"x": MARGIN_LEFT + scale.impact_levels * CELL // 2, "y": MARGIN_TOP + grid_h + 42}
+    hm.y_title = {"x": 18, "y": MARGIN_TOP + grid_h // 2}
+    return hm
+
+
+def heatmaps(*, organisation: Organisation, scale: scoring.Scale | None = None) -> tuple[HeatMap, HeatMap]:
+    """Inherent and residual heat maps: two aggregate queries whatever the number of risks.
+
+    A risk without a residual assessment stands on its inherent position in the residual map.
+    """
+    scale = scale or scale_for(organisation)
+    risks = Risk.objects.filter(organisation=organisation)
+    inherent = {
+        (row["inherent_likelihood"], row["inherent_impact"]): row["n"]
+        for row in risks.values("inherent_likelihood", "inherent_impact").annotate(n=Count("id")).order_by()
+    }
+    residual = {
+        (row["cur_l"], row["cur_i"]): row["n"]
+        for row in risks.annotate(
+            cur_l=Coalesce("residual_likelihood", "inherent_likelihood"),
+            cur_i=Coalesce("residual_impact", "inherent_impact"),
+        )
+        .values("cur_l", "cur_i")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return _heatmap("bruto", inherent, scale), _heatmap("netto", residual, scale)
+
+
+# --- Integral analysis ---------------------------------------------------------------------
+
+
+def attention_risks(*, organisation: Organisation, today: datetime.date | None = None) -> QuerySet[Risk]:
+    """Risks above the acceptance level that are not validly accepted, with their measure counts.
+
+    Such a risk needs (more) measures, a residual assessment, or a formal acceptance.
+    """
+    today = today or timezone.localdate()
+    return (
+        Risk.objects.filter(organisation=organisation, exceeds_acceptance=True)
+        .exclude(treatment=Risk.Treatment.ACCEPT, accepted_until__gte=today)
+        .select_related("threat", "local_threat")
+        .prefetch_related("themes")
+        .annotate(
+            measure_count=Count("measures", distinct=True),
+            effective_count=Count("measures", filter=Q(measures__status__in=Measure.EFFECTIVE), distinct=True),
+        )
+        .order_by("-current_score", "title", "id")
+    )
+
+
+@dataclass
+class Overlap:
+    risk: Risk
+    goal: SecurityGoal
+    measures: list[Measure]
+
+
+def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Overlap], int]:
+    """Measures of different themes (no theme in common) that reduce the same risk with the same goal.
+
+    Not necessarily wrong, but worth a conversation between the theme owners. Returns at most
+    ``limit`` groups and the total number of groups. Four queries whatever the size.
+    """
+    measures = Measure.objects.filter(organisation=organisation)
+    risk_links = Measure.risks.through.objects.filter(measure__in=measures).values_list("measure_id", "risk_id")
+    goal_links = Measure.goals.through.objects.filter(measure__in=measures).values_list("measure_id", "securitygoal_id")
+    theme_links = Measure.themes.through.objects.filter(measure__in=measures).values_list("measure_id", "theme_id")
+    goals_of: dict[int, set[int]] = defaultdict(set)
+    for m, g in goal_links:
+        goals_of[m].add(g)
+    themes_of: dict[int, frozenset[int]] = defaultdict(frozenset)
+    tmp: dict[int, set[int]] = defaultdict(set)
+    for m, t in theme_links:
+        tmp[m].add(t)
+    themes_of.update({m: frozenset(ts) for m, ts in tmp.items()})
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for m, r in risk_links:
+        for g in goals_of.get(m, ()):
+            groups[(r, g)].append(m)
+    found = []
+    for (r, g), ms in groups.items():
+        if len(ms) < 2:
+            continue
+        ms = sorted(ms)
+        if any(not (themes_of[a] & themes_of[b]) for i, a in enumerate(ms) for b in ms[i + 1 :]):
+            found.append((r, g, ms))
+    found.sort()
+    total = len(found)
+    found = found[:limit]
+    risk_ids = {r for r, _, _ in found}
+    measure_ids = {m for _, _, ms in found for m in ms}
+    risks = Risk.objects.filter(organisation=organisation).in_bulk(risk_ids)
+    ms_by_id = Measure.objects.filter(organisation=organisation).prefetch_related("themes").in_bulk(measure_ids)
+    goals = SecurityGoal.objects.in_bulk({g for _, g, _ in found})
+    return [Overlap(risk=risks[r], goal=goals[g], measures=[ms_by_id[m] for m in ms]) for r, g, ms in found], total
+
+
+@dataclass
+class CoverageRow:
+    theme: Theme
+    cells: list[dict]
+    total: int
+    effective: int
+
+
+def coverage(*, organisation: Organisation) -> tuple[list[SecurityGoal], list[CoverageRow], dict]:
+    """Measures per theme and security goal (all, and in place or verified)."""
+    goals = list(SecurityGoal.objects.order_by("order", "name"))
+    themes = list(Theme.objects.order_by("order", "name"))
+    measures = Measure.objects.filter(organisation=organisation)
+    pairs = (
+        measures.filter(themes__isnull=False, goals__isnull=False)
+        .values("themes", "goals")
+        .annotate(n=Count("id", distinct=True), eff=Count("id", distinct=True, filter=Q(status__in=Measure.EFFECTIVE)))
+        .order_by()
+    )
+    cell = {(p["themes"], p["goals"]): (p["n"], p["eff"]) for p in pairs}
+    per_theme = {
+        p["themes"]: (p["n"], p["eff"])
+        for p in measures.filter(themes__isnull=False)
+        .values("themes")
+        .annotate(n=Count("id", distinct=True), eff=Count("id", distinct=True, filter=Q(status__in=Measure.EFFECTIVE)))
+        .order_by()
+    }
+    rows = []
+    for t in themes:
+        cells = []
+        for g in goals:
+            n, eff = cell.get((t.pk, g.pk), (0, 0))
+            cells.append({"goal": g, "count": n, "effective": eff})
+        n, eff = per_theme.get(t.pk, (0, 0))
+        rows.append(CoverageRow(theme=t, cells=cells, total=n, effective=eff))
+    goal_totals = {
+        p["goals"]: p["n"]
+        for p in measures.filter(goals__isnull=False).values("goals").annotate(n=Count("id", distinct=True)).order_by()
+    }
+    return goals, rows, {"goals": [goal_totals.get(g.pk, 0) for g in goals]}
+
+
+@dataclass
+class BudgetRow:
+    label: str
+    cells: list[dict]
+    once: Decimal
+    yearly: Decimal
+
+
+ZERO = Decimal("0.00")
+
+
+def budget(*, organisation: Organisation) -> tuple[list, list[BudgetRow], BudgetRow]:
+    """One-off and yearly costs per theme and year (the year of the measure's deadline).
+
+    A measure with several themes counts fully in each of its themes; the total row counts
+    every measure once, so the theme rows may add up to more than the total.
+    """
+    measures = Measure.objects.filter(organisation=organisation).annotate(year=ExtractYear("deadline"))
+    per_theme = (
+        measures.filter(themes__isnull=False)
+        .values("themes", "year")
+        .annotate(once=Sum("cost_once"), yearly=Sum("cost_yearly"))
+        .order_by()
+    )
+    totals = measures.values("year").annotate(once=Sum("cost_once"), yearly=Sum("cost_yearly")).order_by()
+    years = sorted({r["year"] for r in totals}, key=lambda y: (y is None, y or 0))
+    themes = list(Theme.objects.order_by("order", "name"))
+    data = {(r["themes"], r["year"]): (r["once"] or ZERO, r["yearly"] or ZERO) for r in per_theme}
+
+    def row(label, lookup) -> BudgetRow:
+        cells = [{"year": y, "once": lookup(y)[0], "yearly": lookup(y)[1]} for y in years]
+        return BudgetRow(
+            label=label,
+            cells=cells,
+            once=sum((c["once"] for c in cells), ZERO),
+            yearly=sum((c["yearly"] for c in cells), ZERO),
+        )
+
+    rows = [row(t.name, lambda y, t=t: data.get((t.pk, y), (ZERO, ZERO))) for t in themes]
+    total_data = {r["year"]: (r["once"] or ZERO, r["yearly"] or ZERO) for r in totals}
+    total = row("", lambda y: total_data.get(y, (ZERO, ZERO)))
+    return years, rows, total
+
+
+def register_counts(*, organisation: Organisation) -> dict:
+    return {
+        "assets": Asset.objects.filter(organisation=organisation).count(),
+        "risks": Risk.objects.filter(organisation=organisation).count(),
+        "measures": Measure.objects.filter(organisation=organisation).count(),
+        "open_conflicts": MeasureConflict.objects.filter(
+            organisation=organisation, state=MeasureConflict.State.OPEN
+        ).count(),
+    }
