@@ -3,7 +3,7 @@
     .venv/bin/python bench/knowledge_search.py                     # throw-away SQLite database
     scripts/with-postgres.sh .venv/bin/python bench/knowledge_search.py   # throw-away PostgreSQL
 
-Without DATABASE_URL it uses a temporary SQLite file, never the development database.
+Without BENCH_DATABASE_URL it uses a temporary SQLite file, never the development database.
 """
 
 import os
@@ -17,8 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weerbaar.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["WEERBAAR_VAR_DIR"] = tempfile.mkdtemp(prefix="weerbaar-bench-")
+# Never the development or production database: a throw-away SQLite file unless
+# BENCH_DATABASE_URL names another (e.g. the PostgreSQL of scripts/with-postgres.sh).
+os.environ["WEERBAAR_VAR_DIR"] = tempfile.mkdtemp(prefix="weerbaar-bench-")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or (
+    f"sqlite:///{os.environ['WEERBAAR_VAR_DIR']}/bench.sqlite3"
+)
 
 import django  # noqa: E402
 

@@ -4,7 +4,7 @@ Prints p50/p95 latency and query counts of the register pages, the integral view
 the xlsx export and the xlsx import. Target data: 500 assets, 2,000 risks, 5,000 measures;
 ``--scale 0.1`` runs a tenth of that. Runs against a throw-away SQLite file unless
 BENCH_DATABASE_URL is set (e.g.
-`scripts/with-postgres.sh env BENCH_DATABASE_URL=$DATABASE_URL .venv/bin/python bench/risks.py`).
+`scripts/with-postgres.sh .venv/bin/python bench/risks.py`).
 
 Usage: .venv/bin/python bench/risks.py [--scale 1.0] [--runs 20] [--import-rows 200]
 """

@@ -2,7 +2,7 @@
 
 Prints p50/p95 latency and query counts of the members page, the audit trail and the API
 member list. Runs against a throw-away SQLite file unless BENCH_DATABASE_URL is set
-(e.g. `scripts/with-postgres.sh env BENCH_DATABASE_URL=$DATABASE_URL .venv/bin/python bench/workspace.py`).
+(e.g. `scripts/with-postgres.sh .venv/bin/python bench/workspace.py`).
 
 Usage: .venv/bin/python bench/workspace.py [--members 300] [--changes 5000] [--runs 30]
 """

@@ -28,5 +28,6 @@ trap cleanup EXIT
 "${as_pg[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres weerbaar
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/weerbaar"
+export BENCH_DATABASE_URL="$DATABASE_URL"  # the benchmarks in bench/ use only this one
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 "$@"
