@@ -203,6 +203,13 @@ def test_lists_filter_sort_and_paginate(register, coordinator_client):
     assert "Betaling op een valse factuur" not in body  # current 4
     body = coordinator_client.get(BASE + "risicos/?positie=bruto&kans=4&impact=4").content.decode()
     assert "Agressie aan de balie burgerzaken" in body and "1 risico" in body
+    assert "Alleen risico's met bruto kans 4 en impact 4." in body
+    netto = coordinator_client.get(BASE + "risicos/?positie=netto&kans=2&impact=2").content.decode()
+    assert "Alleen risico's met netto kans 2 en impact 2." in netto
+    coordinator_client.post("/taal/", {"language": "en", "next": "/"})
+    english = coordinator_client.get(BASE + "risicos/?positie=netto&kans=2&impact=2").content.decode()
+    assert "Only risks with residual likelihood 2 and impact 2." in english
+    coordinator_client.post("/taal/", {"language": "nl", "next": "/"})
     body = coordinator_client.get(BASE + "maatregelen/?status=planned&sorteer=deadline").content.decode()
     assert "Crisisoefening cyberincident" in body and "Balies met afscherming" not in body
     goal = SecurityGoal.objects.get(slug="continuiteit")
@@ -342,3 +349,12 @@ def test_every_register_page_renders_for_the_coordinator(register, coordinator_c
     assert 'value="60000,00"' in edit  # amounts shown the Dutch way and read back the same
     dashboard = coordinator_client.get("/g/demostad/").content.decode()
     assert "Risico&#x27;s en maatregelen" in dashboard
+
+
+def test_conflict_edit_links_only_for_members_who_may_edit_them(register, coordinator_client, login):
+    conflict = get(MeasureConflict, organisation=register)
+    edit_url = f'href="{BASE}conflicten/{conflict.pk}/'
+    assert edit_url in coordinator_client.get(BASE).content.decode()
+    expert = login(member(register, "expert").user)  # informatiebeveiliging only; the conflict is elsewhere
+    assert edit_url not in expert.get(BASE).content.decode()
+    assert expert.get(BASE + f"conflicten/{conflict.pk}/bewerken/").status_code == 403

@@ -78,7 +78,7 @@ def overview(request, org):
             attention=attention,
             overlaps=overlap_list,
             overlap_total=overlap_total,
-            conflicts=list(selectors.conflicts(organisation=organisation)[:50]),
+            conflicts=_with_edit_flags(request, selectors.conflicts(organisation=organisation)[:50]),
             counts=selectors.register_counts(organisation=organisation),
         ),
     )
@@ -484,6 +484,16 @@ def measure_delete(request, org, pk):
 
 
 # --- Conflicts -----------------------------------------------------------------------------
+
+
+def _with_edit_flags(request, conflicts) -> list:
+    """Mark each conflict the member may edit: the same rule as conflict_edit (either measure)."""
+    conflicts = list(conflicts)
+    for conflict in conflicts:
+        conflict.editable = permissions.can_edit_object(
+            request.membership, conflict.measure_a
+        ) or permissions.can_edit_object(request.membership, conflict.measure_b)
+    return conflicts
 
 
 @org_permission("edit")
