@@ -15,6 +15,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "edit": {Role.COORDINATOR, Role.EXPERT},  # experts: within their themes, see can_edit_theme
     "manage_members": {Role.COORDINATOR},
     "manage_settings": {Role.COORDINATOR},
+    "edit_framework": {Role.COORDINATOR},  # the strategic framework is the coordinator's document
+    "manage_register": {Role.COORDINATOR},  # assets, own threats and the risk matrix
     "view_audit": {Role.COORDINATOR, Role.AUDITOR},
     "adopt": {Role.BOARD},
     "comment": {Role.COORDINATOR, Role.EXPERT, Role.BOARD},

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
-from weerbaar.core.models import Membership, Organisation, Role
+from weerbaar.core.models import Membership, Organisation
 from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
 
 from .models import (
@@ -41,7 +41,7 @@ from .models import (
 
 def can_edit(membership: Membership | None) -> bool:
     """The framework is the coordinator's document; theme experts comment on it."""
-    return membership is not None and membership.role == Role.COORDINATOR
+    return permissions.has_perm(membership, "edit_framework")
 
 
 def can_adopt(membership: Membership | None) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 
-from weerbaar.core.models import Membership, Role
+from weerbaar.core.models import Membership
 from weerbaar.core.permissions import can_edit_theme, has_perm
 
 
@@ -21,15 +21,11 @@ def can_view(membership: Membership | None) -> bool:
 
 def can_manage_register(membership: Membership | None) -> bool:
     """Assets, own threats, the risk matrix: the coordinator's part of the register."""
-    return has_perm(membership, "edit") and membership.role == Role.COORDINATOR
+    return has_perm(membership, "manage_register")
 
 
 def can_edit_themed(membership: Membership | None, theme_ids: Iterable[int]) -> bool:
     """May this member create or change a risk or measure in these themes?"""
-    if not has_perm(membership, "edit"):
-        return False
-    if membership.role == Role.COORDINATOR:
-        return True
     return can_edit_theme(membership, theme_ids)
 
 
