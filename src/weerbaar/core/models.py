@@ -10,9 +10,13 @@ import secrets
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+from .text import clean_line, clean_text
 
 PROVINCES = [
     ("DR", "Drenthe"),
@@ -65,6 +69,24 @@ class Organisation(models.Model):
         return self.name
 
 
+def clean_text_fields(instance: models.Model) -> None:
+    """Remove control characters from every text field (see ``core.text``), before validation and saving."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and value:
+                cleaned = clean_text(value) if isinstance(field, models.TextField) else clean_line(value)
+                if cleaned != value:
+                    setattr(instance, field.attname, cleaned)
+
+
+@receiver(pre_save, dispatch_uid="weerbaar_clean_text_fields")
+def _clean_text_before_save(sender, instance, raw=False, **kwargs):
+    # Every model of Weerbaar's apps, whichever path wrote it (form, API, import, command).
+    if not raw and sender.__module__.startswith("weerbaar."):
+        clean_text_fields(instance)
+
+
 class OrganisationOwned(models.Model):
     """Abstract base for all data of one municipality."""
 
@@ -74,6 +96,10 @@ class OrganisationOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        clean_text_fields(self)  # so that length limits count the text that will be stored
+        super().clean_fields(exclude=exclude)
 
 
 class Role(models.TextChoices):
