@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "weerbaar.core.busy.BusyDatabaseMiddleware",  # outside the session: its save can meet a busy database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "weerbaar.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,8 +137,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several requests (and the browser tests' live server) share one file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several processes write to one file. A deferred transaction that reads first and then
+    # writes cannot wait for another writer ("database is locked" at once); IMMEDIATE takes the
+    # write lock at BEGIN, where the busy timeout lets it queue. WAL lets readers go on while
+    # one writer writes (ignored by an in-memory database, such as the tests').
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("DATABASE_BUSY_TIMEOUT_SECONDS", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -6,6 +6,7 @@ API token (Bearer); the token's membership decides the municipality, as the web 
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -66,6 +67,16 @@ def _invalid(request, exc):
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
     return problem(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(OperationalError)
+def _database_busy(request, exc):
+    # ninja catches a view's exceptions itself; a busy database is a 503 with Retry-After.
+    from weerbaar.core.busy import api_response, is_busy
+
+    if not is_busy(exc):
+        raise exc
+    return api_response(request)
 
 
 def _register_routers():
