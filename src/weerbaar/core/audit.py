@@ -152,3 +152,39 @@ def connect_signals():
     post_save.connect(_post_save, dispatch_uid="weerbaar_audit_post_save")
     post_delete.connect(_post_delete, dispatch_uid="weerbaar_audit_post_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="weerbaar_audit_m2m")
+
+
+def record_bulk(changes) -> int:
+    """Audit entries for rows written with ``bulk_create``/``bulk_update``, which send no signals.
+
+    ``changes`` holds ``(instance, before, after)``: ``before`` None for a created row (a create
+    entry), otherwise an update entry when ``before`` differs from ``after``. Both are
+    :func:`snapshot`\\s, optionally with many-to-many fields added as sorted id strings (as the
+    many-to-many signal records them). Who and when come from the same actor as single saves.
+    Returns the number of entries written.
+    """
+    actor = current_actor()
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    actor_name = (user.get_full_name() or user.email) if user else "systeem"
+    entries = []
+    for instance, before, after in changes:
+        if before is not None and before == after:
+            continue
+        entries.append(
+            AuditEntry(
+                # The id, not the object: no query per row for instances loaded without it.
+                organisation_id=instance.pk if isinstance(instance, Organisation) else instance.organisation_id,
+                actor=user,
+                actor_name=actor_name,
+                action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+                object_type=instance._meta.label_lower,
+                object_id=str(instance.pk or ""),
+                object_repr=str(instance)[:255],
+                before=before,
+                after=after,
+                request_id=actor.request_id,
+                via=actor.via,
+            )
+        )
+    AuditEntry.objects.with_scopes_disabled().bulk_create(entries, batch_size=500)
+    return len(entries)

@@ -1,9 +1,15 @@
 """Excel (.xlsx) export and import helpers shared by every app (openpyxl).
 
-Writing: :func:`build_workbook` turns sheets of header + rows into a formatted workbook.
-Reading: :func:`open_upload` checks an uploaded file (extension, size, zip signature) and
-opens it read-only; :func:`read_sheet` yields rows as dicts keyed by header, with the Excel
-row number, so callers can report errors as "row 7, column Titel".
+Writing: :func:`build_workbook` turns sheets of header + rows into a formatted workbook. Every
+text is written as text, never as a formula (a title ``=HYPERLINK(...)`` stays a title), and
+text that a spreadsheet would read as the start of a formula when someone edits or converts
+the cell (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets Excel's *quotePrefix* style: the
+visible text stays the same, Excel treats it as text. Control characters, which Excel refuses,
+are removed.
+
+Reading: :func:`open_upload` checks an uploaded file (extension, size, zip signature, unpacked
+size and number of entries) and opens it read-only; the column-based importer in
+:mod:`weerbaar.documents.importer` reads its sheets.
 """
 
 import datetime
@@ -18,10 +24,17 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from weerbaar.core.text import clean_text
+
+from .uploads import UnsafeArchive, check_zip_archive
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _ZIP_SIGNATURE = b"PK\x03\x04"
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+# OWASP "CSV injection": a cell starting with one of these is a formula to a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 
 
 @dataclass
@@ -37,8 +50,24 @@ class Sheet:
 
 def _cell_value(value):
     if isinstance(value, (list, tuple, set)):
-        return ", ".join(str(v) for v in value)
+        value = ", ".join(str(v) for v in value)
+    if isinstance(value, str):
+        # Excel (XML 1.0) refuses control characters; text already in the database may hold them.
+        return clean_text(value)[:MAX_CELL_CHARS]
     return value
+
+
+def _write_row(ws, number: int, values: Iterable) -> None:
+    """One row of cells; text is always text (no formula, no error code), see the module docstring."""
+    for column, value in enumerate(values, start=1):
+        value = _cell_value(value)
+        if value is None or value == "":
+            continue
+        cell = ws.cell(row=number, column=column, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # openpyxl would write "=..." as a formula and "#N/A" as an error
+            if value.startswith(FORMULA_PREFIXES):
+                cell.quotePrefix = True
 
 
 def build_workbook(sheets: list[Sheet]) -> bytes:
@@ -47,14 +76,14 @@ def build_workbook(sheets: list[Sheet]) -> bytes:
     wb.remove(wb.active)
     for spec in sheets:
         ws = wb.create_sheet(title=spec.title[:31])
-        ws.append(spec.headers)
+        _write_row(ws, 1, spec.headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = _HEADER_FILL
         count = 0
         for row in spec.rows:
-            ws.append([_cell_value(v) for v in row])
             count += 1
+            _write_row(ws, count + 1, row)
         ws.freeze_panes = "A2"
         if spec.headers:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.headers))}{max(count + 1, 2)}"
@@ -68,8 +97,8 @@ def build_workbook(sheets: list[Sheet]) -> bytes:
             ws.add_data_validation(dv)
         if spec.notes:
             notes = wb.create_sheet(title=(spec.title[:24] + " uitleg")[:31])
-            for line in spec.notes:
-                notes.append([line])
+            for number, line in enumerate(spec.notes, start=1):
+                _write_row(notes, number, [line])
             notes.column_dimensions["A"].width = 120
     out = io.BytesIO()
     wb.save(out)
@@ -82,8 +111,12 @@ class UploadRejected(Exception):
         self.message = message
 
 
-def open_upload(upload, *, max_bytes: int = MAX_UPLOAD_BYTES):
-    """Check an uploaded .xlsx (name, size, signature) and open it read-only."""
+def open_upload(upload, *, max_bytes: int = MAX_UPLOAD_BYTES, data_only: bool = True):
+    """Check an uploaded .xlsx (name, size, signature, unpacked size) and open it read-only.
+
+    ``data_only=False`` opens it a second time with the formulas instead of their stored values
+    (the importer compares both to find formulas that Excel never calculated).
+    """
     name = (getattr(upload, "name", "") or "").lower()
     if not name.endswith(".xlsx"):
         raise UploadRejected(_("Alleen Excelbestanden met de extensie .xlsx kunnen worden ingelezen."))
@@ -99,7 +132,12 @@ def open_upload(upload, *, max_bytes: int = MAX_UPLOAD_BYTES):
     if head != _ZIP_SIGNATURE:
         raise UploadRejected(_("Dit bestand is geen geldig Excelbestand (.xlsx)."))
     try:
-        return load_workbook(upload, read_only=True, data_only=True)
+        # Before openpyxl inflates anything: a small file can unpack to hundreds of megabytes.
+        check_zip_archive(upload)
+    except UnsafeArchive as e:
+        raise UploadRejected(e.message)
+    try:
+        return load_workbook(upload, read_only=True, data_only=data_only)
     except Exception:  # openpyxl raises many kinds of errors for damaged files
         raise UploadRejected(_("Dit Excelbestand kan niet worden gelezen. Is het beschadigd?"))
 
