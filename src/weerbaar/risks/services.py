@@ -4,11 +4,19 @@ Each function takes the acting membership, checks what that member may do (see
 ``permissions.py``), validates, writes in one transaction and leaves the audit trail (field
 changes through the model signals, business events explicitly). Validation errors are
 Dutch ``ValidationError``\\s keyed by field name, so forms and the API can show them in place.
+
+The register's rows (assets, risks, measures) are saved in two halves: ``*_prepare`` does
+every permission check and validation (it reads, never writes) and returns a
+:class:`Prepared`; ``*_save`` prepares and then writes with :func:`write_prepared`. The Excel
+import prepares a whole sheet first, passing one ``taken`` set of references so references
+chosen earlier in the batch count as used, and writes afterwards in one short transaction.
 """
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -39,19 +47,59 @@ class ReferenceAllocator:
         )
         self.last = max((int(m.group(1)) for r in refs if (m := pattern.match(r))), default=0)
 
-    def next(self) -> str:
-        self.last += 1
-        return f"{self.prefix}{self.last:03d}"
+    def next(self, taken: set[str] | None = None) -> str:
+        """The next free reference; references in ``taken`` (chosen earlier in a batch) are skipped."""
+        while True:
+            self.last += 1
+            reference = f"{self.prefix}{self.last:03d}"
+            if not taken or reference not in taken:
+                return reference
 
 
-def _check_reference(model, organisation: Organisation, reference: str, instance) -> None:
+def _check_reference(
+    model, organisation: Organisation, reference: str, instance, taken: set[str] | None = None
+) -> None:
     if not reference:
         return
+    message = _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}
+    if taken is not None and reference in taken:
+        raise ValidationError({"reference": message})
     clash = model.objects.filter(organisation=organisation, reference=reference)
     if instance is not None and instance.pk:
         clash = clash.exclude(pk=instance.pk)
     if clash.exists():
-        raise ValidationError({"reference": _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}})
+        raise ValidationError({"reference": message})
+
+
+def _assign_reference(
+    model, organisation: Organisation, instance, reference: str, allocator, taken: set[str] | None
+) -> None:
+    """Check and set the instance's reference (allocating the next one when empty); mark it taken."""
+    reference = (reference or "").strip() or instance.reference
+    _check_reference(model, organisation, reference, instance, taken)
+    instance.reference = reference or (allocator or ReferenceAllocator(model, organisation)).next(taken)
+    if taken is not None:
+        taken.add(instance.reference)
+
+
+@dataclass
+class Prepared:
+    """A checked, not yet written register row: the changed model instance and its many-to-many ids.
+
+    ``m2m`` maps a many-to-many field name to the sorted ids to set after the instance is saved.
+    """
+
+    instance: object
+    m2m: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+
+
+def write_prepared(prepared: Prepared):
+    """Write what a ``*_prepare`` function checked: save the instance, then set its links."""
+    instance = prepared.instance
+    instance.save()
+    for name, ids in prepared.m2m.items():
+        getattr(instance, name).set(ids)
+    return instance
 
 
 def _full_clean(instance) -> None:
@@ -112,8 +160,7 @@ def matrix_update(
 # --- Assets --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def asset_save(
+def asset_prepare(
     *,
     organisation: Organisation,
     membership: Membership,
@@ -126,12 +173,12 @@ def asset_save(
     criticality: int = Asset.Criticality.MEDIUM,
     reference: str = "",
     allocator: ReferenceAllocator | None = None,
-) -> Asset:
+    taken: set[str] | None = None,
+) -> Prepared:
+    """Check an asset save without writing; see :func:`asset_save`."""
     require(can_manage_register(membership))
     asset = asset or Asset(organisation=organisation)
-    reference = (reference or "").strip() or asset.reference
-    _check_reference(Asset, organisation, reference, asset)
-    asset.reference = reference or (allocator or ReferenceAllocator(Asset, organisation)).next()
+    _assign_reference(Asset, organisation, asset, reference, allocator, taken)
     asset.name = name
     asset.kind = kind
     asset.description = description or ""
@@ -139,8 +186,13 @@ def asset_save(
     asset.owner = owner or ""
     asset.criticality = criticality
     _full_clean(asset)
-    asset.save()
-    return asset
+    return Prepared(instance=asset)
+
+
+@transaction.atomic
+def asset_save(**kwargs) -> Asset:
+    """Create or change an asset; takes the keyword arguments of :func:`asset_prepare`."""
+    return write_prepared(asset_prepare(**kwargs))
 
 
 @transaction.atomic
@@ -206,8 +258,7 @@ def _validate_scale(errors: dict, scale: scoring.Scale, values: dict) -> None:
             errors[field] = _("Kies een waarde van 1 tot en met %(max)s.") % {"max": maximum}
 
 
-@transaction.atomic
-def risk_save(
+def risk_prepare(
     *,
     organisation: Organisation,
     membership: Membership,
@@ -230,7 +281,9 @@ def risk_save(
     reference: str = "",
     scale: scoring.Scale | None = None,
     allocator: ReferenceAllocator | None = None,
-) -> Risk:
+    taken: set[str] | None = None,
+) -> Prepared:
+    """Check a risk save without writing; see :func:`risk_save`."""
     theme_ids = _ids(themes)
     if risk is not None and risk.pk:
         require(can_edit_object(membership, risk))
@@ -260,12 +313,16 @@ def risk_save(
             "residual_impact": residual_impact,
         },
     )
+    asset_ids = _ids(assets)
+    current_assets = set(risk.assets.values_list("pk", flat=True)) if risk is not None and risk.pk else set()
+    if asset_ids != current_assets:
+        found = set(Asset.objects.filter(organisation=organisation, pk__in=asset_ids).values_list("pk", flat=True))
+        if found != asset_ids:
+            errors["assets"] = _("Onbekend bedrijfsmiddel.")
     if errors:
         raise ValidationError(errors)
     risk = risk or Risk(organisation=organisation)
-    reference = (reference or "").strip() or risk.reference
-    _check_reference(Risk, organisation, reference, risk)
-    risk.reference = reference or (allocator or ReferenceAllocator(Risk, organisation)).next()
+    _assign_reference(Risk, organisation, risk, reference, allocator, taken)
     risk.title = title
     risk.scenario = scenario or ""
     risk.threat = threat
@@ -281,15 +338,13 @@ def risk_save(
     risk.review_date = review_date
     scoring.apply_scores(risk, scale)
     _full_clean(risk)
-    risk.save()
-    risk.themes.set(sorted(theme_ids))
-    asset_ids = _ids(assets)
-    if asset_ids != set(risk.assets.values_list("pk", flat=True)):
-        found = set(Asset.objects.filter(organisation=organisation, pk__in=asset_ids).values_list("pk", flat=True))
-        if found != asset_ids:
-            raise ValidationError({"assets": _("Onbekend bedrijfsmiddel.")})
-        risk.assets.set(sorted(asset_ids))
-    return risk
+    return Prepared(instance=risk, m2m={"themes": sorted(theme_ids), "assets": sorted(asset_ids)})
+
+
+@transaction.atomic
+def risk_save(**kwargs) -> Risk:
+    """Create or change a risk with its scores; takes the keyword arguments of :func:`risk_prepare`."""
+    return write_prepared(risk_prepare(**kwargs))
 
 
 @transaction.atomic
@@ -307,8 +362,7 @@ def risk_delete(*, membership: Membership, risk: Risk) -> None:
 # --- Measures ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def measure_save(
+def measure_prepare(
     *,
     organisation: Organisation,
     membership: Membership,
@@ -330,7 +384,9 @@ def measure_save(
     bio2_refs: str = "",
     reference: str = "",
     allocator: ReferenceAllocator | None = None,
-) -> Measure:
+    taken: set[str] | None = None,
+) -> Prepared:
+    """Check a measure save without writing; see :func:`measure_save`."""
     theme_ids = _ids(themes)
     if measure is not None and measure.pk:
         require(can_edit_object(membership, measure))
@@ -341,12 +397,17 @@ def measure_save(
     for field, value in (("cost_once", cost_once), ("cost_yearly", cost_yearly)):
         if value is not None and Decimal(value) < 0:
             errors[field] = _("Kosten kunnen niet negatief zijn.")
+    goal_ids, principle_ids, risk_ids = _ids(goals), _ids(principles), _ids(risks)
+    if SecurityGoal.objects.filter(pk__in=goal_ids).count() != len(goal_ids):
+        errors["goals"] = _("Onbekend beveiligingsdoel.")
+    if Principle.objects.filter(pk__in=principle_ids).count() != len(principle_ids):
+        errors["principles"] = _("Onbekend uitgangspunt.")
+    if Risk.objects.filter(organisation=organisation, pk__in=risk_ids).count() != len(risk_ids):
+        errors["risks"] = _("Onbekend risico.")
     if errors:
         raise ValidationError(errors)
     measure = measure or Measure(organisation=organisation)
-    reference = (reference or "").strip() or measure.reference
-    _check_reference(Measure, organisation, reference, measure)
-    measure.reference = reference or (allocator or ReferenceAllocator(Measure, organisation)).next()
+    _assign_reference(Measure, organisation, measure, reference, allocator, taken)
     measure.title = title
     measure.description = description or ""
     measure.measure_type = measure_type
@@ -359,19 +420,19 @@ def measure_save(
     measure.side_effects = side_effects or ""
     measure.bio2_refs = bio2_refs or ""
     _full_clean(measure)
-    measure.save()
-    measure.themes.set(sorted(theme_ids))
-    goal_ids, principle_ids, risk_ids = _ids(goals), _ids(principles), _ids(risks)
-    if SecurityGoal.objects.filter(pk__in=goal_ids).count() != len(goal_ids):
-        raise ValidationError({"goals": _("Onbekend beveiligingsdoel.")})
-    if Principle.objects.filter(pk__in=principle_ids).count() != len(principle_ids):
-        raise ValidationError({"principles": _("Onbekend uitgangspunt.")})
-    if Risk.objects.filter(organisation=organisation, pk__in=risk_ids).count() != len(risk_ids):
-        raise ValidationError({"risks": _("Onbekend risico.")})
-    measure.goals.set(sorted(goal_ids))
-    measure.principles.set(sorted(principle_ids))
-    measure.risks.set(sorted(risk_ids))
-    return measure
+    m2m = {
+        "themes": sorted(theme_ids),
+        "goals": sorted(goal_ids),
+        "principles": sorted(principle_ids),
+        "risks": sorted(risk_ids),
+    }
+    return Prepared(instance=measure, m2m=m2m)
+
+
+@transaction.atomic
+def measure_save(**kwargs) -> Measure:
+    """Create or change a measure; takes the keyword arguments of :func:`measure_prepare`."""
+    return write_prepared(measure_prepare(**kwargs))
 
 
 @transaction.atomic
