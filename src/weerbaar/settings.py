@@ -177,11 +177,19 @@ ACCOUNT_ADAPTER = "weerbaar.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "weerbaar.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-# Failed logins: at most 5 per address per 5 minutes, 10 per minute per IP address.
+# Failed logins: at most 5 per address *and client* per 5 minutes (the key is built in
+# accounts.adapters), 10 per minute per client. Someone guessing a password slows down only
+# themselves; the owner of the address can still log in from elsewhere.
 LOGIN_ATTEMPTS_LIMIT = env_int("LOGIN_ATTEMPTS_LIMIT", 5)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"10/m/ip,{LOGIN_ATTEMPTS_LIMIT}/300s/key",
 }
+# The client's address behind a reverse proxy, for these limits. Trust X-Forwarded-For only
+# as far as your own proxies add it (TRUSTED_PROXY_COUNT: how many), or a header that your
+# proxy sets and overwrites (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP). Both off by default:
+# a client could otherwise claim any address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Weerbaar"
 MFA_TOTP_TOLERANCE = 1  # one period of clock skew either way
