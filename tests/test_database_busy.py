@@ -57,6 +57,14 @@ def test_api_on_busy_database_is_problem_json_503_with_retry_after(client, token
     assert body["type"] == "about:blank"
 
 
+def test_api_busy_is_503_in_debug_mode_too(client, token, busy_assets, settings):
+    """With DEBUG on, ninja would answer a traceback 500 itself: the API has its own handler."""
+    settings.DEBUG = True
+    response = client.get("/api/v1/assets", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+
+
 def test_busy_database_in_a_middleware_is_503_too(coordinator_client, monkeypatch):
     """The session is saved after the view, in a middleware: a busy database there is a 503 as well."""
     from django.contrib.sessions.backends.db import SessionStore
