@@ -65,7 +65,8 @@ def test_roles_and_frozen_versions_in_the_api(api, adopted):
     assert api("PUT", path, local="lezer", body={"revision": 0, "fields": {"text": "x"}}).status_code == 403
     frozen = api("PUT", path, body={"revision": adopted.steps.get(step="visie").revision, "fields": {"text": "x"}})
     assert frozen.status_code == 422
-    assert "vastgesteld" in frozen.json()["title"]
+    assert frozen["Content-Type"] == "application/problem+json"
+    assert "vastgesteld" in frozen.json()["detail"]
     created = api("POST", f"/framework/versions/{adopted.pk}/new-version")
     assert created.status_code == 201
     v2 = created.json()["id"]
@@ -104,3 +105,111 @@ def test_comments_through_the_api(api, draft):
     assert api("POST", f"/framework/comments/{comment_id}/resolve", local="expert").status_code == 403
     assert api("POST", f"/framework/comments/{comment_id}/resolve").json()["resolved"] is True
     assert not StepComment.objects.get().is_open
+
+
+def _reasons(response) -> dict[str, str]:
+    assert response["Content-Type"] == "application/problem+json"
+    return {p["name"]: p["reason"] for p in response.json()["invalid_params"]}
+
+
+@pytest.mark.parametrize(
+    "fields,name,reason",
+    [
+        ({"text": ["een", "lijst"]}, "body.fields.text", "Vul tekst in."),
+        ({"rationale": {"a": 1}}, "body.fields.rationale", "Vul tekst in."),
+        ({"drafted_by": "x" * 201}, "body.fields.drafted_by", "Gebruik ten hoogste 200 tekens."),
+        ({"variants_considered": "misschien"}, "body.fields.variants_considered", "Vul ja of nee in (true of false)."),
+        (
+            {"working_session_on": "gisteren"},
+            "body.fields.working_session_on",
+            "Vul een geldige datum in (JJJJ-MM-DD).",
+        ),
+        ({"review_frequency": "soms"}, "body.fields.review_frequency", None),
+        ({"bestaat_niet": "x"}, "body.fields.bestaat_niet", "Dit veld bestaat hier niet."),
+        ({"governance_variant": "bestaat-niet"}, "body.fields.governance_variant", "Onbekend: bestaat-niet."),
+    ],
+)
+def test_a_wrong_type_in_step_fields_is_422_naming_the_field(api, draft, fields, name, reason):
+    response = api(
+        "PUT", f"/framework/versions/{draft.pk}/steps/kwaliteitssysteem", body={"revision": 0, "fields": fields}
+    )
+    assert response.status_code == 422, response.content
+    reasons = _reasons(response)
+    assert name in reasons, reasons
+    if reason:
+        assert reasons[name] == reason
+    else:
+        assert reasons[name].startswith("Kies een van: ")
+    entry = draft.steps.get(step="kwaliteitssysteem")
+    assert entry.revision == 0  # nothing saved
+    assert "[" not in entry.text and "{" not in entry.rationale
+
+
+def test_step_fields_of_the_right_type_are_saved(api, draft):
+    response = api(
+        "PUT",
+        f"/framework/versions/{draft.pk}/steps/kwaliteitssysteem",
+        body={
+            "revision": 0,
+            "fields": {
+                "text": "PDCA",
+                "variants_considered": True,
+                "working_session_on": "2026-03-01",
+                "review_frequency": "",
+                "drafted_by": None,
+            },
+        },
+    )
+    assert response.status_code == 200, response.content
+    step = next(s for s in response.json()["steps"] if s["step"] == "kwaliteitssysteem")
+    assert step["fields"]["text"] == "PDCA"
+    assert step["fields"]["working_session_on"] == "2026-03-01"
+    assert step["fields"]["variants_considered"] is True
+
+
+def test_unknown_catalogue_slugs_are_422_naming_the_field(api, draft):
+    response = api(
+        "PUT", f"/framework/versions/{draft.pk}/steps/scope", body={"revision": 0, "laws": ["bio2", "geen-wet"]}
+    )
+    assert response.status_code == 422
+    assert _reasons(response) == {"body.laws": "Onbekend: geen-wet."}
+
+
+def test_a_stale_revision_is_409_problem_json_in_dutch(api, draft):
+    path = f"/framework/versions/{draft.pk}/steps/visie"
+    assert api("PUT", path, body={"revision": 0, "fields": {"text": "A"}}).status_code == 200
+    stale = api("PUT", path, body={"revision": 0, "fields": {"text": "B"}})
+    assert stale.status_code == 409
+    assert stale["Content-Type"] == "application/problem+json"
+    assert stale.json()["title"] == "Intussen gewijzigd"
+    assert "opgeslagen nadat u hem opende" in stale.json()["detail"]
+    assert draft.steps.get(step="visie").text == "A"
+
+
+def test_comments_have_the_web_forms_length_limit_and_a_known_step(api, draft):
+    path = f"/framework/versions/{draft.pk}/comments"
+    too_long = api("POST", path, local="expert", body={"step": "visie", "body": "x" * 5001})
+    assert too_long.status_code == 422
+    assert _reasons(too_long) == {"body.body": "Gebruik ten hoogste 5000 tekens."}
+    unknown = api("POST", path, local="expert", body={"step": "elders", "body": "Hm"})
+    assert unknown.status_code == 422
+    assert _reasons(unknown)["body.step"].startswith("Kies een van: 'visie', ")
+    empty = api("POST", path, local="expert", body={"step": "visie", "body": "  "})
+    assert empty.status_code == 422
+    assert _reasons(empty) == {"body": "Schrijf een opmerking."}
+    assert api("POST", path, local="expert", body={"step": "visie", "body": "x" * 5000}).status_code == 201
+    assert StepComment.objects.count() == 1
+
+
+def test_adoption_fields_have_the_web_forms_length_limits(api, draft):
+    response = api(
+        "POST",
+        f"/framework/versions/{draft.pk}/adopt",
+        local="bestuur",
+        body={"adopted_on": "2026-05-01", "decision_reference": "x" * 101, "adopted_by_body": "y" * 201},
+    )
+    assert response.status_code == 422
+    assert _reasons(response) == {
+        "body.decision_reference": "Gebruik ten hoogste 100 tekens.",
+        "body.adopted_by_body": "Gebruik ten hoogste 200 tekens.",
+    }

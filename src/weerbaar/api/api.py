@@ -3,14 +3,17 @@
 NL GOV API Design Rules: version in the path, an OpenAPI 3 document at
 /api/v1/openapi.json, and errors as application/problem+json. Authentication is a personal
 API token (Bearer); the token's membership decides the municipality, as the web pages do.
+Routers raise Django's exceptions; ``errors`` answers for them with one contract, ``parser``
+refuses JSON no database can store, and ``guards`` checks what every operation gets.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db import OperationalError
-from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
+
+from . import errors, guards
+from .errors import problem  # noqa: F401 - routers import it from here
+from .parser import JSONParser
 
 
 class TokenAuth(HttpBearer):
@@ -21,62 +24,41 @@ class TokenAuth(HttpBearer):
         return getattr(request, "api_token", None)
 
 
-def problem(request, status: int, title: str, detail: str = "", **extra) -> JsonResponse:
-    body = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    body["instance"] = request.path
-    body.update(extra)
-    return JsonResponse(body, status=status, content_type="application/problem+json")
+class WeerbaarAPI(NinjaAPI):
+    def create_temporal_response(self, request):
+        # ninja calls this for every operation after authentication and before it parses any
+        # parameter: the one place for checks that hold whatever an operation declares.
+        guards.check_request(request)
+        return super().create_temporal_response(request)
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        # ninja places a body schema under its argument name (body.payload.assets.0); the client
+        # knows no argument names, only the body: name the field as it sent it (body.assets.0).
+        error = super().validation_error_from_error_contexts(error_contexts)
+        single = {getattr(c.model, "__read_from_single_attr__", None) for c in error_contexts} - {None}
+        for item in error.errors:
+            loc = tuple(item.get("loc", ()))
+            if len(loc) >= 2 and loc[0] == "body" and loc[1] in single:
+                item["loc"] = (loc[0], *loc[2:])
+        return error
 
 
-api = NinjaAPI(
+api = WeerbaarAPI(
     title="Weerbaar API",
     version="1.0.0",
     description="API van Weerbaar, het platform voor integrale beveiliging van gemeenten.",
     urls_namespace="api",
     auth=TokenAuth(),
     docs_url=None,
+    parser=JSONParser(),
 )
-
-
-@api.exception_handler(AuthenticationError)
-def _auth_error(request, exc):
-    response = problem(
-        request, 401, "Niet geauthenticeerd", "Geef een geldige API-sleutel mee als 'Authorization: Bearer <sleutel>'."
-    )
-    response["WWW-Authenticate"] = "Bearer"
-    return response
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return problem(request, 404, "Niet gevonden", "Dit gegeven bestaat niet of is niet van uw gemeente.")
-
-
-@api.exception_handler(PermissionDenied)
-def _forbidden(request, exc):
-    return problem(request, 403, "Geen toestemming", "Uw rol in deze gemeente staat deze handeling niet toe.")
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc):
-    return problem(request, 422, "Ongeldige invoer", "De invoer voldoet niet.", invalid_params=exc.errors)
+errors.register(api)
+api.add_decorator(guards.reject_out_of_range_integers)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    return problem(request, exc.status_code, str(exc))
-
-
-@api.exception_handler(OperationalError)
-def _database_busy(request, exc):
-    # ninja catches a view's exceptions itself; a busy database is a 503 with Retry-After.
-    from weerbaar.core.busy import api_response, is_busy
-
-    if not is_busy(exc):
-        raise exc
-    return api_response(request)
+    return errors.http_error(request, exc)
 
 
 def _register_routers():

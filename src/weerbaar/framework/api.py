@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db import models
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ConfigDict, Field, create_model
 
 from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
 
 from . import documents, selectors, services
-from .models import FrameworkVersion, Step, StepComment
+from .forms import AdoptForm, CommentForm
+from .models import ChosenGoal, FrameworkVersion, Step, StepComment, StepEntry
 
 router = Router(tags=["strategisch kader"])
 
@@ -65,39 +70,80 @@ class VersionOut(VersionSummary):
     missing: list[str]
 
 
+# Input limits are those of the models and the web forms, so the API accepts what they accept.
+def _max(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+Slug = Annotated[str, Field(max_length=_max(SecurityGoal, "slug"))]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _step_field_type(name: str):
+    """The JSON type of one step field, from the model field (null clears it)."""
+    field = StepEntry._meta.get_field(name)
+    if name == "governance_variant":
+        kind = Slug
+    elif isinstance(field, models.BooleanField):
+        kind = bool
+    elif isinstance(field, models.DateField):
+        kind = datetime.date
+    elif field.choices:
+        kind = Literal[("", *(value for value, _label in field.choices))]
+    elif field.max_length:
+        kind = Annotated[str, Field(max_length=field.max_length)]
+    else:
+        kind = str
+    return (kind | None, None)
+
+
+class _Closed(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Every field a step may write (services.editable_fields), typed as its model field; which of
+# them belong to the step at hand is the service's rule.
+_ALL_STEP_FIELDS = dict.fromkeys(name for step in Step.values for name in services.editable_fields(step))
+StepFieldsIn = create_model(
+    "StepFieldsIn", __base__=_Closed, **{name: _step_field_type(name) for name in _ALL_STEP_FIELDS}
+)
+
+
 class GoalIn(Schema):
-    catalogue_goal: str | None = None
-    id: int | None = None
-    name: str = ""
+    catalogue_goal: Slug | None = None
+    id: Id | None = None
+    name: str = Field("", max_length=_max(ChosenGoal, "name"))
     why: str = ""
 
 
 class PrincipleIn(Schema):
-    catalogue_principle: str | None = None
-    id: int | None = None
-    category: str | None = None
+    catalogue_principle: Slug | None = None
+    id: Id | None = None
+    category: Slug | None = None
     text: str = ""
-    goals: list[int] = []
+    goals: list[Id] = []
 
 
 class StepIn(Schema):
-    revision: int
-    fields: dict = {}
-    laws: list[str] | None = None
-    activities_done: list[str] | None = None
+    revision: int = Field(ge=0, le=2**63 - 1)
+    fields: StepFieldsIn = Field(default_factory=StepFieldsIn)
+    laws: list[Slug] | None = None
+    activities_done: list[Slug] | None = None
     goals: list[GoalIn] | None = None
     principles: list[PrincipleIn] | None = None
 
 
 class AdoptIn(Schema):
     adopted_on: datetime.date
-    decision_reference: str
-    adopted_by_body: str = "college van burgemeester en wethouders"
+    decision_reference: str = Field(max_length=AdoptForm.base_fields["decision_reference"].max_length)
+    adopted_by_body: str = Field(
+        "college van burgemeester en wethouders", max_length=AdoptForm.base_fields["adopted_by_body"].max_length
+    )
 
 
 class CommentIn(Schema):
-    step: str
-    body: str
+    step: Literal[tuple(Step.values)]
+    body: str = Field(max_length=CommentForm.base_fields["body"].max_length)
 
 
 class CommentOut(Schema):
@@ -107,10 +153,6 @@ class CommentOut(Schema):
     body: str
     created_at: datetime.datetime
     resolved: bool
-
-
-def _invalid(e: ValidationError):
-    raise HttpError(409 if getattr(e, "code", None) == "stale" else 422, " ".join(e.messages))
 
 
 def _version(version_id: int) -> FrameworkVersion:
@@ -180,28 +222,40 @@ def _version_out(v: FrameworkVersion) -> dict:
     }
 
 
-def _by_slugs(model, slugs: list[str]) -> list:
+def _by_slugs(model, slugs: list[str], name: str) -> list:
+    """The catalogue items of these slugs; unknown ones are a 422 naming the body field."""
     objects = {o.slug: o for o in model.objects.filter(slug__in=slugs)}
     unknown = [s for s in slugs if s not in objects]
     if unknown:
-        raise HttpError(422, f"Onbekend: {', '.join(unknown)}")
+        raise ValidationError(
+            {name: ValidationError(_("Onbekend: %(slugs)s.") % {"slugs": ", ".join(unknown)}, code="unknown")}
+        )
     return [objects[s] for s in slugs]
+
+
+def _named_in_body(error: ValidationError) -> ValidationError:
+    """A step's model errors (``text``) under the name the client sent (``body.fields.text``)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {
+            (f"body.fields.{field}" if field in _ALL_STEP_FIELDS else field): errors
+            for field, errors in error.error_dict.items()
+        }
+    )
 
 
 @router.get("/framework", response=FrameworkOut, summary="Het strategisch kader van de gemeente")
 def framework(request):
     fw = selectors.framework_for(organisation=request.organisation)
     if fw is None:
-        raise HttpError(404, "Uw gemeente heeft nog geen strategisch kader.")
+        raise HttpError(404, _("Uw gemeente heeft nog geen strategisch kader."))
     return {"id": fw.pk, "title": fw.title, "versions": [_summary(v) for v in selectors.versions_of(fw)]}
 
 
 @router.post("/framework", response={201: FrameworkOut}, summary="Het strategisch kader starten")
 def framework_start(request):
-    try:
-        fw = services.framework_start(organisation=request.organisation, membership=request.membership)
-    except ValidationError as e:
-        _invalid(e)
+    fw = services.framework_start(organisation=request.organisation, membership=request.membership)
     return Status(201, {"id": fw.pk, "title": fw.title, "versions": [_summary(v) for v in fw.versions.all()]})
 
 
@@ -218,41 +272,47 @@ def version_detail(request, version_id: int):
 def step_save(request, version_id: int, step: str, payload: StepIn):
     version = _version(version_id)
     if step not in Step.values:
-        raise HttpError(404, "Onbekende stap.")
+        raise Http404
     entry = get_object_or_404(version.steps, step=step)
-    fields = dict(payload.fields)
-    if "governance_variant" in fields:
-        slug = fields["governance_variant"]
-        fields["governance_variant"] = _by_slugs(GovernanceVariant, [slug])[0] if slug else None
-    if fields.get("working_session_on"):
-        try:
-            fields["working_session_on"] = datetime.date.fromisoformat(fields["working_session_on"])
-        except (TypeError, ValueError):
-            raise HttpError(422, "working_session_on: gebruik JJJJ-MM-DD.")
+    fields = payload.fields.model_dump(exclude_unset=True)
+    if fields.get("governance_variant"):
+        fields["governance_variant"] = _by_slugs(
+            GovernanceVariant, [fields["governance_variant"]], "body.fields.governance_variant"
+        )[0]
     goals = None
     if payload.goals is not None:
         goals = [
             services.GoalInput(
-                catalogue_goal=_by_slugs(SecurityGoal, [g.catalogue_goal])[0] if g.catalogue_goal else None,
+                catalogue_goal=(
+                    _by_slugs(SecurityGoal, [g.catalogue_goal], f"body.goals.{i}.catalogue_goal")[0]
+                    if g.catalogue_goal
+                    else None
+                ),
                 id=g.id,
                 name=g.name,
                 why=g.why,
             )
-            for g in payload.goals
+            for i, g in enumerate(payload.goals)
         ]
     principles = None
     if payload.principles is not None:
         principles = [
             services.PrincipleInput(
                 catalogue_principle=(
-                    _by_slugs(Principle, [p.catalogue_principle])[0] if p.catalogue_principle else None
+                    _by_slugs(Principle, [p.catalogue_principle], f"body.principles.{i}.catalogue_principle")[0]
+                    if p.catalogue_principle
+                    else None
                 ),
                 id=p.id,
-                category=_by_slugs(PrincipleCategory, [p.category])[0] if p.category else None,
+                category=(
+                    _by_slugs(PrincipleCategory, [p.category], f"body.principles.{i}.category")[0]
+                    if p.category
+                    else None
+                ),
                 text=p.text,
                 goal_ids=p.goals,
             )
-            for p in payload.principles
+            for i, p in enumerate(payload.principles)
         ]
     try:
         services.step_save(
@@ -260,24 +320,22 @@ def step_save(request, version_id: int, step: str, payload: StepIn):
             expected_revision=payload.revision,
             membership=request.membership,
             fields=fields,
-            laws=_by_slugs(Law, payload.laws) if payload.laws is not None else None,
+            laws=_by_slugs(Law, payload.laws, "body.laws") if payload.laws is not None else None,
             activities_done=(
-                _by_slugs(StepActivity, payload.activities_done) if payload.activities_done is not None else None
+                _by_slugs(StepActivity, payload.activities_done, "body.activities_done")
+                if payload.activities_done is not None
+                else None
             ),
             goals=goals,
             principles=principles,
         )
     except ValidationError as e:
-        _invalid(e)
+        raise _named_in_body(e) from e
     return _version_out(_version(version_id))
 
 
 def _action(version_id: int, fn, request, **kwargs):
-    version = _version(version_id)
-    try:
-        result = fn(version=version, membership=request.membership, **kwargs)
-    except ValidationError as e:
-        _invalid(e)
+    result = fn(version=_version(version_id), membership=request.membership, **kwargs)
     return _version_out(_version(result.pk))
 
 
@@ -300,11 +358,7 @@ def adopt(request, version_id: int, payload: AdoptIn):
     "/framework/versions/{version_id}/new-version", response={201: VersionOut}, summary="Nieuwe versie als kopie"
 )
 def new_version(request, version_id: int):
-    source = _version(version_id)
-    try:
-        version = services.version_create_from(source=source, membership=request.membership)
-    except ValidationError as e:
-        _invalid(e)
+    version = services.version_create_from(source=_version(version_id), membership=request.membership)
     return Status(201, _version_out(version))
 
 
@@ -312,7 +366,7 @@ def new_version(request, version_id: int):
 def compare(request, version_id: int, other_id: int):
     a, b = _version(version_id), _version(other_id)
     if a.framework_id != b.framework_id:
-        raise HttpError(404, "Niet gevonden")
+        raise Http404
     old, new = (a, b) if a.number <= b.number else (b, a)
     return {
         "old": old.number,
@@ -365,18 +419,12 @@ def comments(request, version_id: int):
 @router.post("/framework/versions/{version_id}/comments", response={201: CommentOut}, summary="Opmerking bij een stap")
 def comment_add(request, version_id: int, payload: CommentIn):
     version = _version(version_id)
-    try:
-        c = services.comment_add(version=version, step=payload.step, body=payload.body, membership=request.membership)
-    except ValidationError as e:
-        _invalid(e)
+    c = services.comment_add(version=version, step=payload.step, body=payload.body, membership=request.membership)
     return Status(201, _comment_out(c))
 
 
 @router.post("/framework/comments/{comment_id}/resolve", response=CommentOut, summary="Opmerking afhandelen")
 def comment_resolve(request, comment_id: int):
     comment = get_object_or_404(StepComment.objects.select_related("version"), pk=comment_id)
-    try:
-        services.comment_resolve(comment=comment, membership=request.membership)
-    except ValidationError as e:
-        _invalid(e)
+    services.comment_resolve(comment=comment, membership=request.membership)
     return _comment_out(comment)
