@@ -53,9 +53,10 @@ def _detail() -> str:
 
 
 def api_response(request) -> JsonResponse:
-    """The problem+json answer for the API (same shape as api.api.problem)."""
-    body = {"type": "about:blank", "title": _title(), "status": 503, "detail": _detail(), "instance": request.path}
-    response = JsonResponse(body, status=503, content_type="application/problem+json")
+    """The problem+json answer for the API, in the API's one error contract."""
+    from weerbaar.api.errors import problem
+
+    response = problem(request, 503, _title(), _detail())
     response["Retry-After"] = str(retry_after_seconds())
     return response
 
