@@ -215,10 +215,10 @@ def test_malformed_json_is_a_dutch_400_on_every_operation_with_a_body(call):
             assert problem["title"] == "Ongeldige JSON"
 
 
-def test_a_body_over_the_upload_limit_is_413_problem_json(call, settings):
+def test_a_body_over_the_upload_limit_is_413_problem_json_on_every_operation(call, settings):
     body = b'{"name": "' + b"x" * (11 * 1024 * 1024) + b'"}'
     assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    for method, path, _operation in body_operations():
+    for method, path, _operation in operations():
         response = call(method, path, body)
         assert response.status_code == 413, (method, path, response.status_code)
         assert response["Content-Type"] == PROBLEM
@@ -229,7 +229,7 @@ def test_a_body_over_the_upload_limit_is_413_problem_json(call, settings):
 def test_invalid_params_name_the_field_with_a_dutch_reason(call):
     body = {
         "name": 5,
-        "kind": ["ict"],
+        "location": ["Stadhuis"],
         "criticality": "hoog",
         "description": "x",
         "onbekend": 1,
@@ -241,8 +241,8 @@ def test_invalid_params_name_the_field_with_a_dutch_reason(call):
     assert problem["title"] == "Ongeldige invoer"
     reasons = {p["name"]: p["reason"] for p in problem["invalid_params"]}
     assert reasons["body.name"] == "Vul tekst in."
-    assert reasons["body.kind"] == "Vul tekst in."
-    assert reasons["body.criticality"] == "Vul een geheel getal in."
+    assert reasons["body.location"] == "Vul tekst in."
+    assert reasons["body.criticality"] in ("Vul een geheel getal in.", "Kies een van: 1, 2, 3 of 4.")
     for reason in reasons.values():
         assert not re.search(r"\b(Input|should|valid|field|required)\b", reason), reason
 
@@ -258,3 +258,42 @@ def test_invalid_params_name_the_field_with_a_dutch_reason(call):
         "query.limit": "Vul een geheel getal in.",
         "query.above_acceptance": "Vul ja of nee in (true of false).",
     }
+
+
+@pytest.mark.parametrize(
+    "sql,param,detail",
+    [
+        ("SELECT CAST(%s AS BIGINT)", HUGE, "te groot of te klein"),
+        ("SELECT %s", "\ud800", "geen geldige Unicode"),
+    ],
+    ids=["integer-overflow", "lone-surrogate"],
+)
+def test_the_databases_own_refusal_is_a_422_problem_not_a_500(call, monkeypatch, sql, param, detail):
+    """The safety net: input the checks before the database missed, refused by the real driver
+    (SQLite: OverflowError / UnicodeEncodeError; PostgreSQL: DataError or the driver's encoder)."""
+    from django.db import connection
+
+    from weerbaar.core import api as core_api
+
+    def failing_members(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [param])
+        return []
+
+    monkeypatch.setattr(core_api.selectors, "organisation_members", failing_members)
+    response = call("GET", "/api/v1/members")
+    assert response.status_code == 422, response.content[:300]
+    assert response["Content-Type"] == PROBLEM
+    assert detail in response.json()["detail"]
+
+
+def test_other_database_errors_are_not_hidden_as_422(call, monkeypatch):
+    from django.db import DataError
+
+    from weerbaar.core import api as core_api
+
+    def failing_members(**kwargs):
+        raise DataError("division by zero")
+
+    monkeypatch.setattr(core_api.selectors, "organisation_members", failing_members)
+    assert call("GET", "/api/v1/members").status_code == 500

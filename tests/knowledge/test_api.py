@@ -41,3 +41,13 @@ def test_api_building_block_detail_and_404(client, api_headers):
 def test_api_filters_building_blocks_by_theme(client, api_headers):
     data = client.get("/api/v1/kennisbank/bouwstenen?thema=integriteit", **api_headers).json()
     assert data and {b["theme"] for b in data} == {"integriteit"}
+
+
+def test_api_theme_filter_has_the_slugs_length_limit(client, api_headers):
+    response = client.get("/api/v1/kennisbank/bouwstenen?thema=" + "x" * 101, **api_headers)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["invalid_params"] == [
+        {"name": "query.thema", "code": "string_too_long", "reason": "Gebruik ten hoogste 100 tekens."}
+    ]
+    assert client.get("/api/v1/kennisbank/bouwstenen?thema=" + "x" * 100, **api_headers).json() == []

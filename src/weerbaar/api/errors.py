@@ -24,7 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDa
 from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 PROBLEM_JSON = "application/problem+json"
@@ -234,6 +234,13 @@ def http_error(request, exc: HttpError):
     return problem(request, exc.status_code, str(exc))
 
 
+def throttled(request, exc: Throttled):
+    response = problem(request, 429, _("Te veel verzoeken"), _("Wacht even en probeer het daarna opnieuw."))
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
 def bad_json(request, exc=None):
     return problem(
         request,
@@ -295,6 +302,8 @@ def register(api) -> None:
         (AuthenticationError, authentication_error),
         (Http404, not_found),
         (PermissionDenied, forbidden),
+        (AuthorizationError, forbidden),
+        (Throttled, throttled),
         (ValidationError, django_validation_error),
         (NinjaValidationError, ninja_validation_error),
         (InputRejected, input_rejected),

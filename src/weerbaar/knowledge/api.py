@@ -1,13 +1,17 @@
 """API router: the national knowledge base, read-only. Only published items."""
 
 from datetime import date
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from .models import BuildingBlock, FrameworkStep, GlossaryTerm, Law, Principle, SecurityGoal, Status, Theme
 
 router = Router(tags=["kennisbank"])
+
+# A theme filter is a slug: as long as the model's slug at most.
+ThemeSlug = Annotated[str, Query(max_length=Theme._meta.get_field("slug").max_length)]
 
 
 class ThemeOut(Schema):
@@ -99,7 +103,7 @@ def _block(b: BuildingBlock, detail: bool = False) -> dict:
 
 
 @router.get("/kennisbank/bouwstenen", response=list[BuildingBlockOut], summary="Bouwstenen")
-def building_blocks(request, thema: str = ""):
+def building_blocks(request, thema: ThemeSlug = ""):
     qs = BuildingBlock.objects.published().select_related("theme")
     if thema:
         qs = qs.filter(theme__slug=thema)
