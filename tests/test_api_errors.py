@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django_scopes import scopes_disabled
+from ninja import Query, Schema
 
 from weerbaar.accounts.services import api_token_create
 from weerbaar.api.api import api
@@ -297,3 +298,37 @@ def test_other_database_errors_are_not_hidden_as_422(call, monkeypatch):
 
     monkeypatch.setattr(core_api.selectors, "organisation_members", failing_members)
     assert call("GET", "/api/v1/members").status_code == 500
+
+
+class _Page(Schema):
+    limit: int = 10
+    offset: int = 0
+
+
+class _Body(Schema):
+    ids: list[int] = []
+    nested: dict[str, int] = {}
+
+
+def _view(request, item_id: int, page: Query[_Page], payload: _Body, flag: bool = False):
+    return "ok"
+
+
+def test_integers_no_database_holds_are_refused_by_name_after_validation(rf):
+    """What pydantic lets through ("1180591620717411303424" for an int, 1.2e21) is still refused."""
+    from types import SimpleNamespace
+
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    from weerbaar.api import guards
+
+    view = guards.reject_out_of_range_integers(_view)
+    request = rf.get("/api/v1/x/5")
+    request.resolver_match = SimpleNamespace(kwargs={"item_id": "5"})
+    assert view(request, item_id=5, page=_Page(), payload=_Body(ids=[2**63 - 1, -(2**63)]), flag=True) == "ok"
+    with pytest.raises(Http404):
+        view(request, item_id=HUGE, page=_Page(), payload=_Body())
+    with pytest.raises(ValidationError) as refused:
+        view(request, item_id=5, page=_Page(offset=-HUGE), payload=_Body(ids=[1, HUGE], nested={"a": 2**63}))
+    assert sorted(refused.value.message_dict) == ["body.ids.1", "body.nested.a", "query.offset"]
