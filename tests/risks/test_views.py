@@ -346,7 +346,7 @@ def test_every_register_page_renders_for_the_coordinator(register, coordinator_c
         response = coordinator_client.get(BASE + path)
         assert response.status_code == 200, path
     edit = coordinator_client.get(BASE + f"maatregelen/{measure.pk}/bewerken/").content.decode()
-    assert 'value="60000,00"' in edit  # amounts shown the Dutch way and read back the same
+    assert 'value="60.000,00"' in edit  # amounts shown the Dutch way and read back the same
     dashboard = coordinator_client.get("/g/demostad/").content.decode()
     assert "Risico&#x27;s en maatregelen" in dashboard
 

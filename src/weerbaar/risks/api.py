@@ -7,23 +7,36 @@ The same services and selectors as the web pages, so the role checks are identic
 
 import datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
+from pydantic import Field
 
+from weerbaar.core.money import MAX_AMOUNT
 from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
 
 from . import excel, selectors, services
-from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
+from .forms import TEXT_MAX_LENGTH
+from .models import MAX_LEVELS, Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
 
 router = Router(tags=["risico's en maatregelen"])
 
 
 def _problem(request, error: ValidationError):
+    """The one place that turns a service's ValidationError into problem+json.
+
+    A stale revision (code ``"stale"``: someone else saved in between) is a 409; everything
+    else is a 422 with the Dutch messages per field.
+    """
     from weerbaar.api.api import problem
 
+    if isinstance(error, services.StaleRevision) or getattr(error, "code", None) == "stale":
+        current = getattr(error, "current", None)
+        extra = {"revision": current.revision} if current is not None else {}
+        return problem(request, 409, "Intussen gewijzigd", error.messages[0], **extra)
     if hasattr(error, "error_dict"):
         invalid = [{"name": field, "reason": "; ".join(msgs)} for field, msgs in error.message_dict.items()]
     else:
@@ -31,15 +44,36 @@ def _problem(request, error: ValidationError):
     return problem(request, 422, "Ongeldige invoer", "De invoer voldoet niet.", invalid_params=invalid)
 
 
+# Input limits are those of the models, the web forms and the services, so the API accepts
+# what they accept and refuses the rest with a 422 (never a 500).
+def _max(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def _choices(field_choices) -> type:
+    return Literal[tuple(value for value, _label in field_choices)]
+
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+Slug = Annotated[str, Field(max_length=100)]
+Name = Annotated[str, Field(max_length=200)]
+Reference = Annotated[str, Field(max_length=20)]
+Text = Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]
+Query200 = Annotated[str, Query(max_length=200)]
+Level = Annotated[int, Field(ge=1, le=MAX_LEVELS)]
+Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
+RevisionIn = Annotated[int | None, Field(ge=0, le=2**31 - 1)]
+LIST_MAX = 1000
+
+
 class Page(Schema):
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=10**9)
 
 
 def _slice(qs, page: Page):
-    limit = max(1, min(page.limit, 1000))
-    offset = max(0, page.offset)
-    return qs.count(), list(qs[offset : offset + limit])
+    return qs.count(), list(qs[page.offset : page.offset + page.limit])
 
 
 def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
@@ -54,13 +88,14 @@ def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
 
 
 class AssetIn(Schema):
-    name: str
-    kind: str = Asset.Kind.OTHER
-    criticality: int = Asset.Criticality.MEDIUM
-    location: str = ""
-    owner: str = ""
-    description: str = ""
-    reference: str = ""
+    name: Annotated[str, Field(max_length=_max(Asset, "name"))]
+    kind: _choices(Asset.Kind.choices) = Asset.Kind.OTHER.value
+    criticality: _choices(Asset.Criticality.choices) = Asset.Criticality.MEDIUM.value
+    location: Annotated[str, Field(max_length=_max(Asset, "location"))] = ""
+    owner: Annotated[str, Field(max_length=_max(Asset, "owner"))] = ""
+    description: Text = ""
+    reference: Reference = ""
+    revision: RevisionIn = Field(None, description="De revisie die u las; bij een andere revisie volgt 409.")
 
 
 class AssetOut(Schema):
@@ -72,6 +107,7 @@ class AssetOut(Schema):
     location: str
     owner: str
     description: str
+    revision: int
 
 
 class AssetList(Schema):
@@ -80,20 +116,26 @@ class AssetList(Schema):
 
 
 @router.get("/assets", response=AssetList, summary="Bedrijfsmiddelen")
-def asset_list(request, page: Query[Page], q: str = "", kind: str = ""):
+def asset_list(request, page: Query[Page], q: Query200 = "", kind: Query[Literal[("", *Asset.Kind.values)]] = ""):
     count, items = _slice(selectors.asset_list(organisation=request.organisation, query=q, kind=kind), page)
     return {"count": count, "items": items}
 
 
 @router.get("/assets/{asset_id}", response=AssetOut, summary="Eén bedrijfsmiddel")
-def asset_detail(request, asset_id: int):
+def asset_detail(request, asset_id: PathId):
     return get_object_or_404(Asset, pk=asset_id)
 
 
 def _asset_save(request, payload: AssetIn, asset=None):
+    data = payload.dict()
+    expected = data.pop("revision")
     try:
         return services.asset_save(
-            organisation=request.organisation, membership=request.membership, asset=asset, **payload.dict()
+            organisation=request.organisation,
+            membership=request.membership,
+            asset=asset,
+            expected_revision=expected if asset is not None else None,
+            **data,
         )
     except ValidationError as e:
         return _problem(request, e)
@@ -106,7 +148,7 @@ def asset_create(request, payload: AssetIn):
 
 
 @router.put("/assets/{asset_id}", response=AssetOut, summary="Bedrijfsmiddel wijzigen")
-def asset_update(request, asset_id: int, payload: AssetIn):
+def asset_update(request, asset_id: PathId, payload: AssetIn):
     return _asset_save(request, payload, get_object_or_404(Asset, pk=asset_id))
 
 
@@ -114,22 +156,23 @@ def asset_update(request, asset_id: int, payload: AssetIn):
 
 
 class RiskIn(Schema):
-    title: str
-    themes: list[str]
-    inherent_likelihood: int
-    inherent_impact: int
-    residual_likelihood: int | None = None
-    residual_impact: int | None = None
-    scenario: str = ""
-    threat: str | None = None
-    local_threat_id: int | None = None
-    assets: list[int] = []
-    treatment: str = Risk.Treatment.REDUCE
-    accepted_by: str = ""
+    title: Annotated[str, Field(max_length=_max(Risk, "title"))]
+    themes: list[Slug] = Field(max_length=LIST_MAX)
+    inherent_likelihood: Level
+    inherent_impact: Level
+    residual_likelihood: Level | None = None
+    residual_impact: Level | None = None
+    scenario: Text = ""
+    threat: Slug | None = None
+    local_threat_id: Id | None = None
+    assets: list[Id] = Field([], max_length=LIST_MAX)
+    treatment: _choices(Risk.Treatment.choices) = Risk.Treatment.REDUCE.value
+    accepted_by: Annotated[str, Field(max_length=_max(Risk, "accepted_by"))] = ""
     accepted_until: datetime.date | None = None
-    owner: str = ""
+    owner: Annotated[str, Field(max_length=_max(Risk, "owner"))] = ""
     review_date: datetime.date | None = None
-    reference: str = ""
+    reference: Reference = ""
+    revision: RevisionIn = Field(None, description="De revisie die u las; bij een andere revisie volgt 409.")
 
 
 class RiskOut(Schema):
@@ -155,6 +198,7 @@ class RiskOut(Schema):
     owner: str
     review_date: datetime.date | None
     measures: list[int]
+    revision: int
 
 
 class RiskList(Schema):
@@ -177,19 +221,21 @@ def _risks_qs():
 
 
 @router.get("/risks", response=RiskList, summary="Risico's")
-def risk_list(request, page: Query[Page], q: str = "", above_acceptance: bool = False):
+def risk_list(request, page: Query[Page], q: Query200 = "", above_acceptance: bool = False):
     qs = selectors.risk_list(organisation=request.organisation, query=q, above_acceptance=above_acceptance)
     count, items = _slice(qs.prefetch_related("assets", "measures"), page)
     return {"count": count, "items": [_risk_out(r) for r in items]}
 
 
 @router.get("/risks/{risk_id}", response=RiskOut, summary="Eén risico")
-def risk_detail(request, risk_id: int):
+def risk_detail(request, risk_id: PathId):
     return _risk_out(get_object_or_404(_risks_qs(), pk=risk_id))
 
 
 def _risk_save(request, payload: RiskIn, risk=None):
     data = payload.dict()
+    expected = data.pop("revision")
+    data["expected_revision"] = expected if risk is not None else None
     try:
         data["themes"] = _by_slugs(Theme, data["themes"], "themes")
         slug = data.pop("threat")
@@ -213,7 +259,7 @@ def risk_create(request, payload: RiskIn):
 
 
 @router.put("/risks/{risk_id}", response=RiskOut, summary="Risico wijzigen")
-def risk_update(request, risk_id: int, payload: RiskIn):
+def risk_update(request, risk_id: PathId, payload: RiskIn):
     return _risk_save(request, payload, get_object_or_404(_risks_qs(), pk=risk_id))
 
 
@@ -221,22 +267,23 @@ def risk_update(request, risk_id: int, payload: RiskIn):
 
 
 class MeasureIn(Schema):
-    title: str
-    themes: list[str]
-    measure_type: str = Measure.Type.PREVENTIVE
-    kind: str = Measure.Kind.ORGANISATIONAL
-    goals: list[str] = []
-    principles: list[str] = []
-    risks: list[int] = []
-    owner: str = ""
-    status: str = Measure.Status.PLANNED
+    title: Annotated[str, Field(max_length=_max(Measure, "title"))]
+    themes: list[Slug] = Field(max_length=LIST_MAX)
+    measure_type: _choices(Measure.Type.choices) = Measure.Type.PREVENTIVE.value
+    kind: _choices(Measure.Kind.choices) = Measure.Kind.ORGANISATIONAL.value
+    goals: list[Slug] = Field([], max_length=LIST_MAX)
+    principles: list[Slug] = Field([], max_length=LIST_MAX)
+    risks: list[Id] = Field([], max_length=LIST_MAX)
+    owner: Annotated[str, Field(max_length=_max(Measure, "owner"))] = ""
+    status: _choices(Measure.Status.choices) = Measure.Status.PLANNED.value
     deadline: datetime.date | None = None
-    cost_once: Decimal = Decimal("0")
-    cost_yearly: Decimal = Decimal("0")
-    side_effects: str = ""
-    bio2_refs: str = ""
-    description: str = ""
-    reference: str = ""
+    cost_once: Amount = Decimal("0")
+    cost_yearly: Amount = Decimal("0")
+    side_effects: Text = ""
+    bio2_refs: Annotated[str, Field(max_length=_max(Measure, "bio2_refs"))] = ""
+    description: Text = ""
+    reference: Reference = ""
+    revision: RevisionIn = Field(None, description="De revisie die u las; bij een andere revisie volgt 409.")
 
 
 class MeasureOut(Schema):
@@ -257,6 +304,7 @@ class MeasureOut(Schema):
     cost_yearly: Decimal
     side_effects: str
     bio2_refs: str
+    revision: int
 
 
 class MeasureList(Schema):
@@ -265,7 +313,18 @@ class MeasureList(Schema):
 
 
 def _measure_out(m: Measure) -> dict:
-    plain = ("id", "reference", "title", "description", "measure_type", "kind", "owner", "status", "deadline")
+    plain = (
+        "id",
+        "reference",
+        "title",
+        "description",
+        "measure_type",
+        "kind",
+        "owner",
+        "status",
+        "deadline",
+        "revision",
+    )
     return {
         **{f: getattr(m, f) for f in plain},
         "cost_once": m.cost_once,
@@ -284,19 +343,23 @@ def _measures_qs():
 
 
 @router.get("/measures", response=MeasureList, summary="Maatregelen")
-def measure_list(request, page: Query[Page], q: str = "", status: str = ""):
+def measure_list(
+    request, page: Query[Page], q: Query200 = "", status: Query[Literal[("", *Measure.Status.values)]] = ""
+):
     qs = selectors.measure_list(organisation=request.organisation, query=q, status=status)
     count, items = _slice(qs.prefetch_related("principles", "risks"), page)
     return {"count": count, "items": [_measure_out(m) for m in items]}
 
 
 @router.get("/measures/{measure_id}", response=MeasureOut, summary="Eén maatregel")
-def measure_detail(request, measure_id: int):
+def measure_detail(request, measure_id: PathId):
     return _measure_out(get_object_or_404(_measures_qs(), pk=measure_id))
 
 
 def _measure_save(request, payload: MeasureIn, measure=None):
     data = payload.dict()
+    expected = data.pop("revision")
+    data["expected_revision"] = expected if measure is not None else None
     try:
         data["themes"] = _by_slugs(Theme, data["themes"], "themes")
         data["goals"] = _by_slugs(SecurityGoal, data["goals"], "goals")
@@ -316,7 +379,7 @@ def measure_create(request, payload: MeasureIn):
 
 
 @router.put("/measures/{measure_id}", response=MeasureOut, summary="Maatregel wijzigen")
-def measure_update(request, measure_id: int, payload: MeasureIn):
+def measure_update(request, measure_id: PathId, payload: MeasureIn):
     return _measure_save(request, payload, get_object_or_404(_measures_qs(), pk=measure_id))
 
 
@@ -330,6 +393,7 @@ class ConflictOut(Schema):
     description: str
     resolution: str
     state: str
+    revision: int
 
 
 class ExportOut(Schema):
@@ -363,6 +427,7 @@ def register_export(request):
                 "description": c.description,
                 "resolution": c.resolution,
                 "state": c.state,
+                "revision": c.revision,
             }
             for c in MeasureConflict.objects.filter(organisation=org)
         ],

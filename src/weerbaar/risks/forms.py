@@ -3,16 +3,48 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from weerbaar.core.money import MoneyError, format_money, parse_money
 from weerbaar.core.permissions import allowed_theme_ids
-from weerbaar.documents.excel import as_decimal
 from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
 
 from . import scoring
-from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
+from .models import LABEL_MAX_LENGTH, MAX_LEVELS, MAX_SCORE, Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Free text (scenario, description, ...): long enough for any real text, bounded for the database,
+# the exports and the API (which uses the same number).
+TEXT_MAX_LENGTH = 10_000
+
+
+def _textarea(rows: int):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class RevisionField(forms.IntegerField):
+    """The revision the editor started from: a save by someone else in between is shown, not overwritten."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+
+class RevisionMixin:
+    """Forms of a register row: carry the row's revision and give it back as ``expected_revision``."""
+
+    def pop_revision(self) -> tuple[dict, int | None]:
+        data = dict(self.cleaned_data)
+        return data, data.pop("revision", None)
+
+    def carry_revision(self, revision: int) -> None:
+        """After a stale save: the form now carries the current revision, so saving again overwrites knowingly."""
+        self.data = self.data.copy()
+        self.data["revision"] = str(revision)
 
 
 def _theme_queryset(membership):
@@ -30,21 +62,33 @@ class ThemesField(forms.ModelMultipleChoiceField):
         super().__init__(**kwargs)
 
 
-class AssetForm(forms.ModelForm):
+class _RevisionModelForm(RevisionMixin, forms.ModelForm):
+    revision = RevisionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+        if "description" in self.fields:
+            self.fields["description"].max_length = TEXT_MAX_LENGTH
+            self.fields["description"].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+
+
+class AssetForm(_RevisionModelForm):
     class Meta:
         model = Asset
         fields = ["name", "kind", "criticality", "location", "owner", "description", "reference"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": _textarea(3)}
         help_texts = {"reference": _("Leeg laten: Weerbaar kiest een kenmerk, zoals BM-012.")}
 
 
-class LocalThreatForm(forms.ModelForm):
+class LocalThreatForm(_RevisionModelForm):
     themes = ThemesField(required=False)
 
     class Meta:
         model = LocalThreat
         fields = ["name", "deliberate", "description", "themes"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"description": _textarea(4)}
 
 
 def _level_choices(labels, blank: str | None = None):
@@ -52,13 +96,14 @@ def _level_choices(labels, blank: str | None = None):
     return ([("", blank)] if blank else []) + choices
 
 
-class RiskForm(forms.Form):
+class RiskForm(RevisionMixin, forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     threat = forms.ChoiceField(label=_("Dreiging"), required=False)
     scenario = forms.CharField(
         label=_("Scenario"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
+        widget=_textarea(4),
         help_text=_("Wie of wat, tegen welk bedrijfsmiddel, hoe, en met welk gevolg?"),
     )
     assets = forms.ModelMultipleChoiceField(
@@ -79,7 +124,10 @@ class RiskForm(forms.Form):
     )
     treatment = forms.ChoiceField(label=_("Besluit"), choices=Risk.Treatment.choices, initial=Risk.Treatment.REDUCE)
     accepted_by = forms.CharField(
-        label=_("Geaccepteerd door"), required=False, help_text=_("Alleen bij accepteren, bijvoorbeeld: het college.")
+        label=_("Geaccepteerd door"),
+        required=False,
+        max_length=200,
+        help_text=_("Alleen bij accepteren, bijvoorbeeld: het college."),
     )
     accepted_until = forms.DateField(label=_("Geaccepteerd tot"), required=False, widget=DATE)
     owner = forms.CharField(label=_("Risico-eigenaar"), required=False, max_length=200)
@@ -87,6 +135,7 @@ class RiskForm(forms.Form):
     reference = forms.CharField(
         label=_("Kenmerk"), required=False, max_length=20, help_text=_("Leeg laten: Weerbaar kiest een kenmerk.")
     )
+    revision = RevisionField()
 
     def __init__(self, *args, organisation, membership, scale: scoring.Scale, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,10 +176,11 @@ class RiskForm(forms.Form):
             "owner": risk.owner,
             "review_date": risk.review_date,
             "reference": risk.reference,
+            "revision": risk.revision,
         }
 
     def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
+        data, data["expected_revision"] = self.pop_revision()
         chosen = self._threats.get(data.pop("threat") or "")
         data["threat"] = chosen if isinstance(chosen, Threat) else None
         data["local_threat"] = chosen if isinstance(chosen, LocalThreat) else None
@@ -138,7 +188,11 @@ class RiskForm(forms.Form):
 
 
 class EuroField(forms.CharField):
-    """An amount in euros as people type it: 1250, 1250,50, 1.250,50 or € 1.250."""
+    """An amount in euros as people type it: 1250, 1250,50, 1.250,50 or € 1.250 (see core.money).
+
+    ``to_python`` gives the Decimal; :meth:`reading` tells whether the text could have been meant
+    otherwise (``1.250``), so the form can ask the user to confirm the amount it read.
+    """
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -148,25 +202,76 @@ class EuroField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return f"{value:.2f}".replace(".", ",")
+            return format_money(value)
         return value
+
+    @staticmethod
+    def reading(value):
+        try:
+            return parse_money(value)
+        except MoneyError as e:
+            raise forms.ValidationError(e.message, code="invalid")
 
     def to_python(self, value):
         value = super().to_python(value)
-        if not value:
+        if len(value) > 40:
+            raise forms.ValidationError(_("Geef een bedrag in euro's, bijvoorbeeld 1.250,00."), code="invalid")
+        parsed = self.reading(value) if value else None
+        if parsed is None:
             return None
-        try:
-            amount = as_decimal(value)
-        except ValueError:
-            raise forms.ValidationError(_("Geef een bedrag in euro's, bijvoorbeeld 1.250,00."))
-        if amount < 0 or amount >= Decimal("10000000000"):
-            raise forms.ValidationError(_("Geef een bedrag tussen 0 en 10 miljard euro."))
-        return amount
+        if parsed.amount < 0:
+            raise forms.ValidationError(_("Kosten kunnen niet negatief zijn."), code="min_value")
+        return parsed.amount
 
 
-class MeasureForm(forms.Form):
+class ConfirmAmountsMixin:
+    """Amounts read one way while another was plausible (``1.250``) are shown back before saving.
+
+    The form answers with the amount it read at the field; a hidden ``<field>_confirmed`` then
+    carries the typed text, and the same text sent again is saved.
+    """
+
+    amount_fields: tuple[str, ...] = ()
+
+    def add_confirmation_fields(self) -> None:
+        for name in self.amount_fields:
+            self.fields[f"{name}_confirmed"] = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def confirm_amounts(self) -> None:
+        for name in self.amount_fields:
+            if name not in self.cleaned_data or self.cleaned_data[name] is None:
+                continue
+            typed = (self.data.get(self.add_prefix(name)) or "").strip()
+            parsed = EuroField.reading(typed)
+            if parsed is None or not parsed.ambiguous:
+                continue
+            confirmed = (self.cleaned_data.get(f"{name}_confirmed") or "").strip()
+            if confirmed == typed:
+                continue
+            self.data = self.data.copy()
+            self.data[self.add_prefix(f"{name}_confirmed")] = typed
+            self.add_error(
+                name,
+                forms.ValidationError(
+                    _("U typte %(typed)s; Weerbaar leest dit als € %(amount)s. Klopt dat? Sla dan opnieuw op."),
+                    code="confirm",
+                    params={"typed": typed, "amount": format_money(parsed.amount)},
+                ),
+            )
+
+    def pop_confirmations(self, data: dict) -> dict:
+        for name in self.amount_fields:
+            data.pop(f"{name}_confirmed", None)
+        return data
+
+
+class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
+    amount_fields = ("cost_once", "cost_yearly")
+
     title = forms.CharField(label=_("Titel"), max_length=200)
-    description = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Omschrijving"), required=False, max_length=TEXT_MAX_LENGTH, widget=_textarea(3)
+    )
     themes = ThemesField(help_text=_("Thema-experts bewerken de maatregelen van hun eigen thema's."))
     measure_type = forms.ChoiceField(label=_("Type"), choices=Measure.Type.choices)
     kind = forms.ChoiceField(label=_("Soort"), choices=Measure.Kind.choices)
@@ -198,7 +303,8 @@ class MeasureForm(forms.Form):
     side_effects = forms.CharField(
         label=_("Neveneffecten voor bezoekers en medewerkers"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
+        widget=_textarea(3),
     )
     bio2_refs = forms.CharField(
         label=_("BIO2-maatregelen"),
@@ -210,10 +316,22 @@ class MeasureForm(forms.Form):
         label=_("Kenmerk"), required=False, max_length=20, help_text=_("Leeg laten: Weerbaar kiest een kenmerk.")
     )
 
+    revision = RevisionField()
+
     def __init__(self, *args, organisation, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["risks"].queryset = Risk.objects.filter(organisation=organisation).order_by("reference", "title")
         self.fields["themes"].queryset = _theme_queryset(membership)
+        self.add_confirmation_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.confirm_amounts()
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data, data["expected_revision"] = self.pop_revision()
+        return self.pop_confirmations(data)
 
     @staticmethod
     def initial_for(m: Measure) -> dict:
@@ -234,25 +352,29 @@ class MeasureForm(forms.Form):
             "side_effects": m.side_effects,
             "bio2_refs": m.bio2_refs,
             "reference": m.reference,
+            "revision": m.revision,
         }
 
 
 class MeasureStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
+    revision = RevisionField()
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(RevisionMixin, forms.Form):
     measure_a = forms.ModelChoiceField(label=_("Maatregel"), queryset=Measure.objects.none())
     measure_b = forms.ModelChoiceField(label=_("Botst met maatregel"), queryset=Measure.objects.none())
     description = forms.CharField(
         label=_("Waar schuurt het?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
+        widget=_textarea(3),
         help_text=_("Bijvoorbeeld: strenge toegangscontrole tegenover een open en gastvrij gemeentehuis."),
     )
     resolution = forms.CharField(
-        label=_("Oplossing of afweging"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Oplossing of afweging"), required=False, max_length=TEXT_MAX_LENGTH, widget=_textarea(3)
     )
     state = forms.ChoiceField(label=_("Status"), choices=MeasureConflict.State.choices)
+    revision = RevisionField()
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -262,27 +384,33 @@ class ConflictForm(forms.Form):
 
 
 class MatrixForm(forms.Form):
-    likelihood_levels = forms.IntegerField(label=_("Aantal niveaus kans"), min_value=2, max_value=10)
-    impact_levels = forms.IntegerField(label=_("Aantal niveaus impact"), min_value=2, max_value=10)
+    likelihood_levels = forms.IntegerField(label=_("Aantal niveaus kans"), min_value=2, max_value=MAX_LEVELS)
+    impact_levels = forms.IntegerField(label=_("Aantal niveaus impact"), min_value=2, max_value=MAX_LEVELS)
     likelihood_labels = forms.CharField(
         label=_("Namen van de kansniveaus"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Eén per regel, van laag naar hoog. Leeg: de standaardnamen."),
+        max_length=MAX_LEVELS * (LABEL_MAX_LENGTH + 2),
+        widget=_textarea(5),
+        help_text=_("Eén per regel, van laag naar hoog, elk hoogstens 60 tekens. Leeg: de standaardnamen."),
     )
     impact_labels = forms.CharField(
         label=_("Namen van de impactniveaus"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Eén per regel, van laag naar hoog. Leeg: de standaardnamen."),
+        max_length=MAX_LEVELS * (LABEL_MAX_LENGTH + 2),
+        widget=_textarea(5),
+        help_text=_("Eén per regel, van laag naar hoog, elk hoogstens 60 tekens. Leeg: de standaardnamen."),
     )
     acceptance_level = forms.IntegerField(
         label=_("Acceptatiegrens"),
         min_value=1,
+        max_value=MAX_SCORE,
         help_text=_("Risico's met een score (kans × impact) boven deze grens zijn niet acceptabel."),
     )
     critical_level = forms.IntegerField(
-        label=_("Grens zeer hoog"), min_value=1, help_text=_("Vanaf deze score geldt een risico als zeer hoog.")
+        label=_("Grens zeer hoog"),
+        min_value=1,
+        max_value=MAX_SCORE,
+        help_text=_("Vanaf deze score geldt een risico als zeer hoog."),
     )
 
     def service_kwargs(self) -> dict:

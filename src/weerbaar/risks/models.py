@@ -9,6 +9,7 @@ measure (a risk's themes start from the themes of its threat and can be changed)
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -16,6 +17,21 @@ from django.utils.translation import gettext_lazy as _
 
 from weerbaar.core.models import OrganisationOwned
 from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
+
+# Bounds of the risk matrix: at most 10 levels per axis, so a score is at most 100.
+MAX_LEVELS = 10
+MAX_SCORE = MAX_LEVELS * MAX_LEVELS
+LABEL_MAX_LENGTH = 60
+
+
+def validate_level_labels(value) -> None:
+    """A matrix axis has at most ``MAX_LEVELS`` names of at most ``LABEL_MAX_LENGTH`` characters."""
+    if not isinstance(value, list) or not all(isinstance(label, str) for label in value):
+        raise ValidationError(_("Geef de namen als lijst van teksten."))
+    if len(value) > MAX_LEVELS:
+        raise ValidationError(_("Geef hoogstens %(n)s namen.") % {"n": MAX_LEVELS})
+    if any(len(label) > LABEL_MAX_LENGTH for label in value):
+        raise ValidationError(_("Een naam is hoogstens %(n)s tekens lang.") % {"n": LABEL_MAX_LENGTH})
 
 
 class Threat(models.Model):
@@ -45,6 +61,9 @@ class LocalThreat(OrganisationOwned):
     description = models.TextField(_("beschrijving"), blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="+", verbose_name=_("thema's"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
+    audit_exclude = {"revision"}
 
     class Meta:
         ordering = ["name"]
@@ -79,8 +98,9 @@ class Asset(OrganisationOwned):
     criticality = models.PositiveSmallIntegerField(_("belang"), choices=Criticality.choices, default=Criticality.MEDIUM)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
-    audit_exclude = {"updated_at"}
+    audit_exclude = {"updated_at", "revision"}
 
     class Meta:
         ordering = ["name", "id"]
@@ -100,20 +120,28 @@ class RiskMatrix(OrganisationOwned):
     """A municipality's likelihood × impact matrix: scales, labels and the acceptance level."""
 
     likelihood_levels = models.PositiveSmallIntegerField(
-        _("aantal niveaus kans"), default=5, validators=[MinValueValidator(2), MaxValueValidator(10)]
+        _("aantal niveaus kans"), default=5, validators=[MinValueValidator(2), MaxValueValidator(MAX_LEVELS)]
     )
     impact_levels = models.PositiveSmallIntegerField(
-        _("aantal niveaus impact"), default=5, validators=[MinValueValidator(2), MaxValueValidator(10)]
+        _("aantal niveaus impact"), default=5, validators=[MinValueValidator(2), MaxValueValidator(MAX_LEVELS)]
     )
-    likelihood_labels = models.JSONField(_("namen van de kansniveaus"), default=list, blank=True)
-    impact_labels = models.JSONField(_("namen van de impactniveaus"), default=list, blank=True)
+    likelihood_labels = models.JSONField(
+        _("namen van de kansniveaus"), default=list, blank=True, validators=[validate_level_labels]
+    )
+    impact_labels = models.JSONField(
+        _("namen van de impactniveaus"), default=list, blank=True, validators=[validate_level_labels]
+    )
     acceptance_level = models.PositiveSmallIntegerField(
         _("acceptatiegrens"),
         default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SCORE)],
         help_text=_("Risico's met een score (kans × impact) boven deze grens zijn niet acceptabel."),
     )
     critical_level = models.PositiveSmallIntegerField(
-        _("grens zeer hoog"), default=15, help_text=_("Vanaf deze score geldt een risico als zeer hoog.")
+        _("grens zeer hoog"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SCORE)],
+        help_text=_("Vanaf deze score geldt een risico als zeer hoog."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,8 +199,9 @@ class Risk(OrganisationOwned):
     review_date = models.DateField(_("herbeoordelen op"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
-    audit_exclude = {"updated_at"}
+    audit_exclude = {"updated_at", "revision"}
 
     class Meta:
         ordering = ["-current_score", "title", "id"]
@@ -251,8 +280,9 @@ class Measure(OrganisationOwned):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
-    audit_exclude = {"updated_at"}
+    audit_exclude = {"updated_at", "revision"}
 
     class Meta:
         ordering = ["title", "id"]
@@ -292,6 +322,9 @@ class MeasureConflict(OrganisationOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
+    audit_exclude = {"revision"}
 
     class Meta:
         ordering = ["state", "-created_at", "-id"]

@@ -2,8 +2,9 @@
 
 - coordinators edit everything: assets, own threats, the matrix, risks, measures, conflicts;
 - theme experts edit risks and measures whose themes all lie within their own themes (an
-  expert without a theme limit edits all risks and measures), and record conflicts between
-  measures they may edit; assets, own threats and the matrix stay with the coordinator;
+  expert without a theme limit edits all risks and measures), link a measure only to (or
+  unlink it only from) risks they may edit, and record conflicts only between two measures
+  they may both edit; assets, own threats and the matrix stay with the coordinator;
 - board members, auditors and viewers read.
 """
 
@@ -40,6 +41,11 @@ def theme_ids_of(obj) -> set[int]:
 
 def can_edit_object(membership: Membership | None, obj) -> bool:
     return can_edit_themed(membership, theme_ids_of(obj))
+
+
+def can_edit_conflict(membership: Membership | None, measure_a, measure_b) -> bool:
+    """A conflict between two measures is recorded and changed by a member who may edit both."""
+    return can_edit_object(membership, measure_a) and can_edit_object(membership, measure_b)
 
 
 def require(allowed: bool) -> None:

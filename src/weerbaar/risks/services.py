@@ -19,18 +19,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from weerbaar.core import audit
 from weerbaar.core.models import Membership, Organisation
-from weerbaar.knowledge.models import Principle, SecurityGoal
+from weerbaar.core.money import MAX_AMOUNT
+from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
 
 from . import scoring
-from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, RiskMatrix, Threat
-from .permissions import can_edit_object, can_edit_themed, can_manage_register, require
+from .models import (
+    LABEL_MAX_LENGTH,
+    Asset,
+    LocalThreat,
+    Measure,
+    MeasureConflict,
+    Risk,
+    RiskMatrix,
+    Threat,
+)
+from .permissions import can_edit_conflict, can_edit_object, can_edit_themed, can_manage_register, require
 from .selectors import matrix_for
 
 REFERENCE_PREFIX = {Asset: "BM-", Risk: "R-", Measure: "M-"}
@@ -82,24 +92,113 @@ def _assign_reference(
         taken.add(instance.reference)
 
 
+# --- Errors and optimistic locking -----------------------------------------------------------
+
+
+class StaleRevision(ValidationError):
+    """Someone else saved the row since the editor opened it; nothing was written.
+
+    ``current`` is the row as it is now saved (its ``revision`` is the one to send to overwrite
+    knowingly).
+    """
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            _(
+                "Iemand anders heeft dit opgeslagen nadat u het opende. Uw invoer is niet opgeslagen maar staat "
+                "nog in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
+            ),
+            code="stale",
+        )
+
+
+class LinkNotAllowed(PermissionDenied):
+    """A theme expert tried to add or remove a link to something outside their themes.
+
+    ``field`` names the form field, ``message`` is Dutch.
+    """
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _check_revision(instance, expected_revision: int | None) -> None:
+    """Early, read-only check: refuse when the row in hand is already newer than the editor's."""
+    if expected_revision is not None and instance is not None and instance.pk:
+        current = type(instance).objects.get(pk=instance.pk)
+        if current.revision != expected_revision:
+            raise StaleRevision(current)
+
+
+def _claim_revision(instance, expected_revision: int | None) -> None:
+    """Claim the next revision of a saved row atomically, before writing it.
+
+    Of two saves that started from the same revision, exactly one wins; the other raises
+    :class:`StaleRevision`. ``None`` skips the check (commands, demo data) but still counts up.
+    """
+    if not instance.pk:
+        instance.revision = 0
+        return
+    model = type(instance)
+    rows = model.objects.filter(pk=instance.pk)
+    if expected_revision is not None:
+        rows = rows.filter(revision=expected_revision)
+    if not rows.update(revision=F("revision") + 1):
+        raise StaleRevision(model.objects.get(pk=instance.pk))
+    instance.revision = model.objects.filter(pk=instance.pk).values_list("revision", flat=True).get()
+
+
 @dataclass
 class Prepared:
     """A checked, not yet written register row: the changed model instance and its many-to-many ids.
 
-    ``m2m`` maps a many-to-many field name to the sorted ids to set after the instance is saved.
+    ``m2m`` maps a many-to-many field name to the sorted ids to set after the instance is saved;
+    ``expected_revision`` is the revision the editor started from (None: no check).
     """
 
     instance: object
     m2m: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+    expected_revision: int | None = None
 
 
 def write_prepared(prepared: Prepared):
-    """Write what a ``*_prepare`` function checked: save the instance, then set its links."""
+    """Write what a ``*_prepare`` function checked: claim the revision, save, then set the links.
+
+    Call it inside a transaction (the ``*_save`` functions do).
+    """
     instance = prepared.instance
+    _claim_revision(instance, prepared.expected_revision)
     instance.save()
     for name, ids in prepared.m2m.items():
         getattr(instance, name).set(ids)
     return instance
+
+
+def _check_amounts(errors: dict, amounts: dict) -> dict:
+    """Finite amounts from 0 to ``MAX_AMOUNT`` with at most cents; returns the amounts as Decimal."""
+    out = {}
+    for name, value in amounts.items():
+        if value is None or value == "":
+            out[name] = Decimal(0)
+            continue
+        try:
+            amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        except (ArithmeticError, ValueError, TypeError):
+            amount = Decimal("NaN")
+        if isinstance(value, bool) or not amount.is_finite():
+            errors[name] = _("Geef een bedrag in euro's, bijvoorbeeld 1.250,00.")
+        elif amount < 0:
+            errors[name] = _("Kosten kunnen niet negatief zijn.")
+        elif amount > MAX_AMOUNT:
+            errors[name] = _("Geef een bedrag tot 10 miljard euro.")
+        elif amount != amount.quantize(Decimal("0.01")):
+            errors[name] = _("Geef een bedrag met hoogstens twee cijfers achter de komma.")
+        else:
+            out[name] = amount
+    return out
 
 
 def _full_clean(instance) -> None:
@@ -125,32 +224,52 @@ def matrix_update(
     likelihood_labels: list[str] | None = None,
     impact_labels: list[str] | None = None,
 ) -> tuple[RiskMatrix, int]:
-    """Change the matrix and recompute every score that depends on it; returns (matrix, risks changed)."""
+    """Change the matrix and recompute every score that depends on it; returns (matrix, risks changed).
+
+    Bounds: 2 to 10 levels per axis; the acceptance level from 1 to below the highest score
+    (likelihood levels × impact levels); the level 'zeer hoog' above the acceptance level and at
+    most the highest score; no names or exactly one name per level, each at most 60 characters.
+    """
     require(can_manage_register(membership))
+    errors = {}
+    levels_ok = True
+    for field_name, levels in (("likelihood_levels", likelihood_levels), ("impact_levels", impact_levels)):
+        if not isinstance(levels, int) or not 2 <= levels <= 10:
+            errors[field_name] = _("Kies 2 tot en met 10 niveaus.")
+            levels_ok = False
+    labels_by_field = {}
+    for field_name, labels, levels in (
+        ("likelihood_labels", likelihood_labels, likelihood_levels),
+        ("impact_labels", impact_labels, impact_levels),
+    ):
+        labels = [str(label).strip() for label in labels or [] if str(label).strip()]
+        labels_by_field[field_name] = labels
+        if any(len(label) > LABEL_MAX_LENGTH for label in labels):
+            errors[field_name] = _("Een naam is hoogstens %(n)s tekens lang.") % {"n": LABEL_MAX_LENGTH}
+        elif labels and levels_ok and len(labels) != levels:
+            errors[field_name] = _("Geef precies %(n)s namen, één per regel, of laat het veld leeg.") % {"n": levels}
+    if levels_ok:
+        max_score = likelihood_levels * impact_levels
+        acceptance_ok = isinstance(acceptance_level, int) and 1 <= acceptance_level < max_score
+        if not acceptance_ok:
+            errors["acceptance_level"] = _("De acceptatiegrens ligt tussen 1 en %(max)s.") % {"max": max_score - 1}
+        if not isinstance(critical_level, int) or not 1 <= critical_level <= max_score:
+            errors["critical_level"] = _("De grens 'zeer hoog' ligt tussen 2 en %(max)s (kans × impact).") % {
+                "max": max_score
+            }
+        elif acceptance_ok and critical_level <= acceptance_level:
+            errors["critical_level"] = _("De grens 'zeer hoog' ligt boven de acceptatiegrens.")
+    if errors:
+        raise ValidationError(errors)
     matrix = matrix_for(organisation)
     matrix.organisation = organisation
     matrix.likelihood_levels = likelihood_levels
     matrix.impact_levels = impact_levels
     matrix.acceptance_level = acceptance_level
     matrix.critical_level = critical_level
-    matrix.likelihood_labels = [s.strip() for s in likelihood_labels or [] if s.strip()]
-    matrix.impact_labels = [s.strip() for s in impact_labels or [] if s.strip()]
+    matrix.likelihood_labels = labels_by_field["likelihood_labels"]
+    matrix.impact_labels = labels_by_field["impact_labels"]
     _full_clean(matrix)
-    errors = {}
-    for field, labels, levels in (
-        ("likelihood_labels", matrix.likelihood_labels, likelihood_levels),
-        ("impact_labels", matrix.impact_labels, impact_levels),
-    ):
-        if labels and len(labels) != levels:
-            errors[field] = _("Geef precies %(n)s namen, één per regel, of laat het veld leeg.") % {"n": levels}
-    if not 1 <= acceptance_level < likelihood_levels * impact_levels:
-        errors["acceptance_level"] = _("De acceptatiegrens ligt tussen 1 en %(max)s.") % {
-            "max": likelihood_levels * impact_levels - 1
-        }
-    if critical_level <= acceptance_level:
-        errors["critical_level"] = _("De grens 'zeer hoog' ligt boven de acceptatiegrens.")
-    if errors:
-        raise ValidationError(errors)
     matrix.save()
     changed = scoring.recompute_organisation(organisation=organisation, scale=scoring.Scale.of(matrix))
     audit.record_event(instance=matrix, event="risk_matrix.recomputed", data={"risks_changed": changed})
@@ -174,9 +293,11 @@ def asset_prepare(
     reference: str = "",
     allocator: ReferenceAllocator | None = None,
     taken: set[str] | None = None,
+    expected_revision: int | None = None,
 ) -> Prepared:
     """Check an asset save without writing; see :func:`asset_save`."""
     require(can_manage_register(membership))
+    _check_revision(asset, expected_revision)
     asset = asset or Asset(organisation=organisation)
     _assign_reference(Asset, organisation, asset, reference, allocator, taken)
     asset.name = name
@@ -186,7 +307,7 @@ def asset_prepare(
     asset.owner = owner or ""
     asset.criticality = criticality
     _full_clean(asset)
-    return Prepared(instance=asset)
+    return Prepared(instance=asset, expected_revision=expected_revision)
 
 
 @transaction.atomic
@@ -219,16 +340,21 @@ def local_threat_save(
     deliberate: bool = True,
     description: str = "",
     themes: Iterable = (),
+    expected_revision: int | None = None,
 ) -> LocalThreat:
     require(can_manage_register(membership))
+    _check_revision(threat, expected_revision)
     threat = threat or LocalThreat(organisation=organisation)
     threat.name = name
     threat.deliberate = deliberate
     threat.description = description or ""
     _full_clean(threat)
-    threat.save()
-    threat.themes.set(list(themes))
-    return threat
+    theme_ids = _ids(themes)
+    if Theme.objects.filter(pk__in=theme_ids).count() != len(theme_ids):
+        raise ValidationError({"themes": _("Onbekend thema.")})
+    return write_prepared(
+        Prepared(instance=threat, m2m={"themes": sorted(theme_ids)}, expected_revision=expected_revision)
+    )
 
 
 @transaction.atomic
@@ -282,12 +408,14 @@ def risk_prepare(
     scale: scoring.Scale | None = None,
     allocator: ReferenceAllocator | None = None,
     taken: set[str] | None = None,
+    expected_revision: int | None = None,
 ) -> Prepared:
     """Check a risk save without writing; see :func:`risk_save`."""
     theme_ids = _ids(themes)
     if risk is not None and risk.pk:
         require(can_edit_object(membership, risk))
     require(can_edit_themed(membership, theme_ids))
+    _check_revision(risk, expected_revision)
     scale = scale or scoring.Scale.of(matrix_for(organisation))
     errors: dict[str, str] = {}
     if not theme_ids:
@@ -338,7 +466,8 @@ def risk_prepare(
     risk.review_date = review_date
     scoring.apply_scores(risk, scale)
     _full_clean(risk)
-    return Prepared(instance=risk, m2m={"themes": sorted(theme_ids), "assets": sorted(asset_ids)})
+    m2m = {"themes": sorted(theme_ids), "assets": sorted(asset_ids)}
+    return Prepared(instance=risk, m2m=m2m, expected_revision=expected_revision)
 
 
 @transaction.atomic
@@ -385,27 +514,45 @@ def measure_prepare(
     reference: str = "",
     allocator: ReferenceAllocator | None = None,
     taken: set[str] | None = None,
+    expected_revision: int | None = None,
 ) -> Prepared:
-    """Check a measure save without writing; see :func:`measure_save`."""
+    """Check a measure save without writing; see :func:`measure_save`.
+
+    A theme expert changes only links to risks they may edit: adding or removing a link to a
+    risk outside their themes raises :class:`LinkNotAllowed`; such links that were already
+    there stay as they are.
+    """
     theme_ids = _ids(themes)
     if measure is not None and measure.pk:
         require(can_edit_object(membership, measure))
     require(can_edit_themed(membership, theme_ids))
+    _check_revision(measure, expected_revision)
     errors: dict[str, str] = {}
     if not theme_ids:
         errors["themes"] = _("Kies minstens één thema.")
-    for field, value in (("cost_once", cost_once), ("cost_yearly", cost_yearly)):
-        if value is not None and Decimal(value) < 0:
-            errors[field] = _("Kosten kunnen niet negatief zijn.")
+    amounts = _check_amounts(errors, {"cost_once": cost_once, "cost_yearly": cost_yearly})
     goal_ids, principle_ids, risk_ids = _ids(goals), _ids(principles), _ids(risks)
     if SecurityGoal.objects.filter(pk__in=goal_ids).count() != len(goal_ids):
         errors["goals"] = _("Onbekend beveiligingsdoel.")
     if Principle.objects.filter(pk__in=principle_ids).count() != len(principle_ids):
         errors["principles"] = _("Onbekend uitgangspunt.")
-    if Risk.objects.filter(organisation=organisation, pk__in=risk_ids).count() != len(risk_ids):
+    linked = list(Risk.objects.filter(organisation=organisation, pk__in=risk_ids).prefetch_related("themes"))
+    if len(linked) != len(risk_ids):
         errors["risks"] = _("Onbekend risico.")
     if errors:
         raise ValidationError(errors)
+    current_ids = set(measure.risks.values_list("pk", flat=True)) if measure is not None and measure.pk else set()
+    changed = risk_ids ^ current_ids
+    if changed:
+        changed_risks = [r for r in linked if r.pk in changed]
+        changed_risks += list(Risk.objects.filter(pk__in=changed - risk_ids).prefetch_related("themes"))
+        refused = [r for r in changed_risks if not can_edit_object(membership, r)]
+        if refused:
+            raise LinkNotAllowed(
+                "risks",
+                _("U kunt deze maatregel niet koppelen aan of loskoppelen van risico's buiten uw thema's: %(risks)s.")
+                % {"risks": ", ".join(str(r) for r in sorted(refused, key=lambda r: (r.reference, r.pk)))},
+            )
     measure = measure or Measure(organisation=organisation)
     _assign_reference(Measure, organisation, measure, reference, allocator, taken)
     measure.title = title
@@ -415,8 +562,8 @@ def measure_prepare(
     measure.owner = owner or ""
     measure.status = status
     measure.deadline = deadline
-    measure.cost_once = Decimal(cost_once or 0)
-    measure.cost_yearly = Decimal(cost_yearly or 0)
+    measure.cost_once = amounts["cost_once"]
+    measure.cost_yearly = amounts["cost_yearly"]
     measure.side_effects = side_effects or ""
     measure.bio2_refs = bio2_refs or ""
     _full_clean(measure)
@@ -426,7 +573,7 @@ def measure_prepare(
         "principles": sorted(principle_ids),
         "risks": sorted(risk_ids),
     }
-    return Prepared(instance=measure, m2m=m2m)
+    return Prepared(instance=measure, m2m=m2m, expected_revision=expected_revision)
 
 
 @transaction.atomic
@@ -436,13 +583,17 @@ def measure_save(**kwargs) -> Measure:
 
 
 @transaction.atomic
-def measure_set_status(*, membership: Membership, measure: Measure, status: str) -> Measure:
+def measure_set_status(
+    *, membership: Membership, measure: Measure, status: str, expected_revision: int | None = None
+) -> Measure:
     require(can_edit_object(membership, measure))
     if status not in Measure.Status.values:
         raise ValidationError({"status": _("Kies een geldige status.")})
+    _check_revision(measure, expected_revision)
     if measure.status != status:
+        _claim_revision(measure, expected_revision)
         measure.status = status
-        measure.save(update_fields=["status", "updated_at"])
+        measure.save(update_fields=["status", "updated_at", "revision"])
     return measure
 
 
@@ -476,12 +627,13 @@ def conflict_save(
     description: str,
     resolution: str = "",
     state: str = MeasureConflict.State.OPEN,
+    expected_revision: int | None = None,
 ) -> MeasureConflict:
-    if not (can_edit_object(membership, measure_a) or can_edit_object(membership, measure_b)):
-        require(False)
+    """Record or change a conflict; a member records conflicts only between measures they may both edit."""
+    require(can_edit_conflict(membership, measure_a, measure_b))
     if conflict is not None and conflict.pk:
-        old_a, old_b = conflict.measure_a, conflict.measure_b
-        require(can_edit_object(membership, old_a) or can_edit_object(membership, old_b))
+        require(can_edit_conflict(membership, conflict.measure_a, conflict.measure_b))
+    _check_revision(conflict, expected_revision)
     if measure_a.pk == measure_b.pk:
         raise ValidationError({"measure_b": _("Kies twee verschillende maatregelen.")})
     if measure_a.organisation_id != organisation.pk or measure_b.organisation_id != organisation.pk:
@@ -495,11 +647,10 @@ def conflict_save(
     conflict.resolution = resolution or ""
     conflict.state = state
     _full_clean(conflict)
-    conflict.save()
-    return conflict
+    return write_prepared(Prepared(instance=conflict, expected_revision=expected_revision))
 
 
 @transaction.atomic
 def conflict_delete(*, membership: Membership, conflict: MeasureConflict) -> None:
-    require(can_edit_object(membership, conflict.measure_a) or can_edit_object(membership, conflict.measure_b))
+    require(can_edit_conflict(membership, conflict.measure_a, conflict.measure_b))
     conflict.delete()

@@ -1,13 +1,20 @@
 """Thin views of the register: parse input, call a service or selector, render."""
 
+import datetime
+from decimal import Decimal
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weerbaar.core.money import format_money
 from weerbaar.core.selectors import paginate
 from weerbaar.core.views import _apply_validation_error, org_permission
 
@@ -47,6 +54,54 @@ def _require_posted_themes(request) -> None:
     ids = {int(v) for v in request.POST.getlist("themes") if str(v).isdigit()}
     if ids:
         permissions.require(permissions.can_edit_themed(request.membership, ids))
+
+
+def _display(field, value) -> str:
+    """A form value as a person reads it, for the 'someone else saved this' table."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, (list, tuple, set, models.QuerySet)):
+        return ", ".join(sorted(_display(field, v) for v in value))
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, Decimal):
+        return f"€ {format_money(value)}"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        labels = {}
+        for key, label in field.choices:
+            if isinstance(label, (list, tuple)):
+                labels.update({str(k): str(v) for k, v in label})
+            else:
+                labels[str(key)] = str(label)
+        return labels.get(str(value), str(value))
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _stale_differences(form, saved: dict) -> list[dict]:
+    """Per field: what the other person saved and what this editor typed, where they differ."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "revision" or name.endswith("_confirmed") or name not in saved:
+            continue
+        theirs, mine = _display(field, saved[name]), _display(field, form.cleaned_data.get(name))
+        if theirs != mine:
+            rows.append({"label": field.label or name, "theirs": theirs, "mine": mine})
+    return rows
+
+
+def _stale(form, error: services.StaleRevision, saved: dict) -> dict:
+    """The conflict shown above the form; the form now carries the current revision."""
+    conflict = {"message": error.messages[0], "rows": _stale_differences(form, saved)}
+    form.carry_revision(error.current.revision)
+    return conflict
+
+
+def _model_values(form, instance) -> dict:
+    return model_to_dict(instance, fields=list(form._meta.fields))
 
 
 def _ctx(request, **extra) -> dict:
@@ -168,19 +223,34 @@ def asset_edit(request, org, pk=None):
     asset = get_object_or_404(Asset, pk=pk) if pk else None
     permissions.require(permissions.can_manage_register(request.membership))
     form = AssetForm(request.POST or None, instance=asset)
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        data, expected = form.pop_revision()
         try:
-            asset = services.asset_save(
-                organisation=request.organisation, membership=request.membership, asset=asset, **form.cleaned_data
+            saved = services.asset_save(
+                organisation=request.organisation,
+                membership=request.membership,
+                asset=asset,
+                expected_revision=expected,
+                **data,
             )
+        except services.StaleRevision as e:
+            conflict = _stale(form, e, _model_values(form, e.current))
         except ValidationError as e:
             _apply_validation_error(form, e)
         else:
-            messages.success(request, _("Bedrijfsmiddel %(name)s is opgeslagen.") % {"name": asset})
-            return redirect("risks:asset", org=org, pk=asset.pk)
-    return TemplateResponse(
-        request, "risks/edit.html", {"form": form, "object": asset, "kind": "asset"}, status=_status(form)
-    )
+            messages.success(request, _("Bedrijfsmiddel %(name)s is opgeslagen.") % {"name": saved})
+            return redirect("risks:asset", org=org, pk=saved.pk)
+    return _edit_response(request, form, asset, "asset", conflict)
+
+
+def _edit_response(request, form, obj, kind: str, conflict: dict | None) -> TemplateResponse:
+    """The edit page: 200 to start, 400 with the errors, 409 when someone else saved in between."""
+    status = 409 if conflict else _status(form)
+    if obj is not None and obj.pk is None:
+        obj = None
+    context = {"form": form, "object": obj, "kind": kind, "conflict": conflict}
+    return TemplateResponse(request, "risks/edit.html", context, status=status)
 
 
 @org_permission("edit")
@@ -220,19 +290,25 @@ def threat_edit(request, org, pk=None):
     threat = get_object_or_404(LocalThreat, pk=pk) if pk else None
     permissions.require(permissions.can_manage_register(request.membership))
     form = LocalThreatForm(request.POST or None, instance=threat)
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        data, expected = form.pop_revision()
         try:
             services.local_threat_save(
-                organisation=request.organisation, membership=request.membership, threat=threat, **form.cleaned_data
+                organisation=request.organisation,
+                membership=request.membership,
+                threat=threat,
+                expected_revision=expected,
+                **data,
             )
+        except services.StaleRevision as e:
+            conflict = _stale(form, e, _model_values(form, e.current))
         except ValidationError as e:
             _apply_validation_error(form, e)
         else:
             messages.success(request, _("De dreiging is opgeslagen."))
             return redirect("risks:threats", org=org)
-    return TemplateResponse(
-        request, "risks/edit.html", {"form": form, "object": threat, "kind": "threat"}, status=_status(form)
-    )
+    return _edit_response(request, form, threat, "threat", conflict)
 
 
 @org_permission("edit")
@@ -326,23 +402,24 @@ def risk_edit(request, org, pk=None):
     form = RiskForm(
         request.POST or None, initial=initial, organisation=organisation, membership=request.membership, scale=scale
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            risk = services.risk_save(
+            saved = services.risk_save(
                 organisation=organisation,
                 membership=request.membership,
                 risk=risk,
                 scale=scale,
                 **form.service_kwargs(),
             )
+        except services.StaleRevision as e:
+            conflict = _stale(form, e, RiskForm.initial_for(e.current))
         except ValidationError as e:
             _apply_validation_error(form, e)
         else:
-            messages.success(request, _("Risico %(name)s is opgeslagen.") % {"name": risk})
-            return redirect("risks:risk", org=org, pk=risk.pk)
-    return TemplateResponse(
-        request, "risks/edit.html", {"form": form, "object": risk, "kind": "risk"}, status=_status(form)
-    )
+            messages.success(request, _("Risico %(name)s is opgeslagen.") % {"name": saved})
+            return redirect("risks:risk", org=org, pk=saved.pk)
+    return _edit_response(request, form, risk, "risk", conflict)
 
 
 @org_permission("edit")
@@ -425,19 +502,22 @@ def measure_edit(request, org, pk=None):
     if measure is None and request.GET.get("risico", "").isdigit():
         initial["risks"] = list(Risk.objects.filter(organisation=organisation, pk=int(request.GET["risico"])))
     form = MeasureForm(request.POST or None, initial=initial, organisation=organisation, membership=request.membership)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            measure = services.measure_save(
-                organisation=organisation, membership=request.membership, measure=measure, **form.cleaned_data
+            saved = services.measure_save(
+                organisation=organisation, membership=request.membership, measure=measure, **form.service_kwargs()
             )
+        except services.StaleRevision as e:
+            conflict = _stale(form, e, MeasureForm.initial_for(e.current))
+        except services.LinkNotAllowed as e:
+            form.add_error(e.field, e.message)
         except ValidationError as e:
             _apply_validation_error(form, e)
         else:
-            messages.success(request, _("Maatregel %(name)s is opgeslagen.") % {"name": measure})
-            return redirect("risks:measure", org=org, pk=measure.pk)
-    return TemplateResponse(
-        request, "risks/edit.html", {"form": form, "object": measure, "kind": "measure"}, status=_status(form)
-    )
+            messages.success(request, _("Maatregel %(name)s is opgeslagen.") % {"name": saved})
+            return redirect("risks:measure", org=org, pk=saved.pk)
+    return _edit_response(request, form, measure, "measure", conflict)
 
 
 @require_POST
@@ -449,7 +529,30 @@ def measure_status(request, org, pk):
     form = MeasureStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Kies een geldige status."), status=400)
-    services.measure_set_status(membership=request.membership, measure=measure, status=form.cleaned_data["status"])
+    try:
+        services.measure_set_status(
+            membership=request.membership,
+            measure=measure,
+            status=form.cleaned_data["status"],
+            expected_revision=form.cleaned_data["revision"],
+        )
+    except services.StaleRevision as e:
+        if request.htmx:
+            current = e.current
+            current.risk_count = current.risks.count()
+            current.can_edit = True
+            return TemplateResponse(
+                request,
+                "risks/_measure_row.html",
+                {"m": current, "statuses": Measure.Status.choices, "stale": e.messages[0]},
+                status=409,
+            )
+        return TemplateResponse(
+            request,
+            "risks/edit.html",
+            {"form": None, "object": measure, "kind": "measure", "conflict": {"message": e.messages[0], "rows": []}},
+            status=409,
+        )
     if request.htmx:
         measure.risk_count = measure.risks.count()
         measure.can_edit = True
@@ -490,9 +593,7 @@ def _with_edit_flags(request, conflicts) -> list:
     """Mark each conflict the member may edit: the same rule as conflict_edit (either measure)."""
     conflicts = list(conflicts)
     for conflict in conflicts:
-        conflict.editable = permissions.can_edit_object(
-            request.membership, conflict.measure_a
-        ) or permissions.can_edit_object(request.membership, conflict.measure_b)
+        conflict.editable = permissions.can_edit_conflict(request.membership, conflict.measure_a, conflict.measure_b)
     return conflicts
 
 
@@ -510,37 +611,40 @@ def conflict_edit(request, org, pk=None):
             "description": conflict.description,
             "resolution": conflict.resolution,
             "state": conflict.state,
+            "revision": conflict.revision,
         }
-        if not (
-            permissions.can_edit_object(request.membership, conflict.measure_a)
-            or permissions.can_edit_object(request.membership, conflict.measure_b)
-        ):
+        if not permissions.can_edit_conflict(request.membership, conflict.measure_a, conflict.measure_b):
             raise PermissionDenied
     elif request.GET.get("maatregel", "").isdigit():
         initial["measure_a"] = Measure.objects.filter(pk=int(request.GET["maatregel"])).first()
     form = ConflictForm(request.POST or None, initial=initial, organisation=organisation)
+    stale = None
     if request.method == "POST" and form.is_valid():
+        data, expected = form.pop_revision()
         try:
             services.conflict_save(
-                organisation=organisation, membership=request.membership, conflict=conflict, **form.cleaned_data
+                organisation=organisation,
+                membership=request.membership,
+                conflict=conflict,
+                expected_revision=expected,
+                **data,
             )
+        except services.StaleRevision as e:
+            current = e.current
+            saved = {f: getattr(current, f) for f in ("measure_a", "measure_b", "description", "resolution", "state")}
+            stale = _stale(form, e, saved)
         except ValidationError as e:
             _apply_validation_error(form, e)
         else:
             messages.success(request, _("Het conflict is vastgelegd."))
             return redirect("risks:overview", org=org)
-    return TemplateResponse(
-        request, "risks/edit.html", {"form": form, "object": conflict, "kind": "conflict"}, status=_status(form)
-    )
+    return _edit_response(request, form, conflict, "conflict", stale)
 
 
 @org_permission("edit")
 def conflict_delete(request, org, pk):
     conflict = get_object_or_404(MeasureConflict.objects.select_related("measure_a", "measure_b"), pk=pk)
-    if not (
-        permissions.can_edit_object(request.membership, conflict.measure_a)
-        or permissions.can_edit_object(request.membership, conflict.measure_b)
-    ):
+    if not permissions.can_edit_conflict(request.membership, conflict.measure_a, conflict.measure_b):
         raise PermissionDenied
     if request.method == "POST":
         services.conflict_delete(membership=request.membership, conflict=conflict)
