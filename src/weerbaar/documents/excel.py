@@ -12,9 +12,8 @@ size and number of entries) and opens it read-only; the column-based importer in
 :mod:`weerbaar.documents.importer` reads its sheets.
 """
 
-import datetime
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -142,56 +141,12 @@ def open_upload(upload, *, max_bytes: int = MAX_UPLOAD_BYTES, data_only: bool = 
         raise UploadRejected(_("Dit Excelbestand kan niet worden gelezen. Is het beschadigd?"))
 
 
-def _clean(value):
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
-def read_sheet(wb, title: str) -> tuple[list[str], Iterator[tuple[int, dict]]] | None:
-    """Headers and (row number, {header: value}) of a sheet; None when the sheet is absent.
-
-    Completely empty rows are skipped.
-    """
-    if title not in wb.sheetnames:
-        return None
-    rows = wb[title].iter_rows(values_only=True)
-    try:
-        header_row = next(rows)
-    except StopIteration:
-        return [], iter(())
-    headers = [str(h).strip() if h is not None else "" for h in header_row]
-
-    def gen():
-        for number, row in enumerate(rows, start=2):
-            values = [_clean(v) for v in row]
-            if all(v is None for v in values):
-                continue
-            yield number, {h: (values[i] if i < len(values) else None) for i, h in enumerate(headers) if h}
-
-    return headers, gen()
-
-
-def as_date(value) -> datetime.date | None:
-    """A cell as a date: Excel dates, ISO (2026-03-01) or Dutch (1-3-2026) text. ValueError if not."""
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def as_decimal(value) -> Decimal | None:
-    """A cell as an amount; accepts 1234.5, '1.234,50', '€ 1234'. ValueError if not."""
+    """A cell as an amount; accepts 1234.5, '1.234,50', '€ 1234'. ValueError if not.
+
+    Superseded by :func:`weerbaar.core.money.parse_money` (which reads ``1.250`` as 1250, as
+    Dutch people mean it); the importer uses that. Kept until the last caller moves.
+    """
     if value is None:
         return None
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -203,25 +158,3 @@ def as_decimal(value) -> Decimal | None:
         return Decimal(text).quantize(Decimal("0.01"))
     except Exception:
         raise ValueError(value)
-
-
-def as_int(value) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.isdigit():
-        return int(text)
-    raise ValueError(value)
-
-
-def as_list(value) -> list[str]:
-    """A cell holding a list separated by commas or semicolons."""
-    if value is None:
-        return []
-    return [part.strip() for part in str(value).replace(";", ",").split(",") if part.strip()]

@@ -1,27 +1,39 @@
 """The register in Excel: export of every register, and an all-or-nothing import.
 
 The import reads the sheets *Bedrijfsmiddelen*, *Risico's* and *Maatregelen* (the template
-has them). A row with a known Kenmerk updates that item, any other row creates one. Every row
-goes through the same services as the web forms, inside one transaction; when any row fails,
-the transaction is rolled back and the user gets every error by sheet, row and column.
+has them), declared as columns of the shared importer (:mod:`weerbaar.documents.importer`).
+A row with a known Kenmerk updates that item, any other row creates one. Every row is checked
+first, by the same ``*_prepare`` services as the web forms (permissions and validation, no
+writes); when any row fails, nothing is written and the user gets every error by sheet, row
+and column. Only then are the rows written, in one short transaction with bulk writes, and
+the audit trail records every created and changed row (:func:`weerbaar.core.audit.record_bulk`).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from weerbaar.core import audit
 from weerbaar.core.models import Membership, Organisation
-from weerbaar.documents.excel import (
-    XLSX_CONTENT_TYPE,
-    Sheet,
-    UploadRejected,
-    as_date,
-    as_decimal,
-    as_int,
-    as_list,
-    build_workbook,
-    open_upload,
+from weerbaar.documents.excel import XLSX_CONTENT_TYPE, Sheet, UploadRejected, build_workbook, open_upload
+from weerbaar.documents.importer import (
+    ChoiceColumn,
+    DateColumn,
+    ImportColumn,
+    ImportErrors,
+    IntegerColumn,
+    MoneyColumn,
+    ReferenceListColumn,
+    SheetRead,
+    SheetSpec,
+    TextColumn,
+    clean_record,
+    echo,
+    max_rows_per_sheet,
     read_sheet,
+    summary,
+    too_many_rows,
 )
 from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
 
@@ -70,44 +82,6 @@ MEASURE_COLUMNS = [
     "Neveneffecten",
     "BIO2-maatregelen",
 ]
-REQUIRED = {
-    ASSET_SHEET: ["Naam"],
-    RISK_SHEET: ["Titel", "Thema's", "Bruto kans", "Bruto impact"],
-    MEASURE_SHEET: ["Titel", "Thema's"],
-}
-
-FIELD_COLUMNS = {
-    "reference": "Kenmerk",
-    "name": "Naam",
-    "kind": "Soort",
-    "criticality": "Belang",
-    "location": "Locatie",
-    "owner": "Eigenaar",
-    "description": "Omschrijving",
-    "title": "Titel",
-    "threat": "Dreiging",
-    "scenario": "Scenario",
-    "assets": "Bedrijfsmiddelen",
-    "themes": "Thema's",
-    "inherent_likelihood": "Bruto kans",
-    "inherent_impact": "Bruto impact",
-    "residual_likelihood": "Netto kans",
-    "residual_impact": "Netto impact",
-    "treatment": "Besluit",
-    "accepted_by": "Geaccepteerd door",
-    "accepted_until": "Geaccepteerd tot",
-    "review_date": "Herbeoordelen op",
-    "measure_type": "Type",
-    "goals": "Doelen",
-    "principles": "Uitgangspunten",
-    "risks": "Risico's",
-    "status": "Status",
-    "deadline": "Deadline",
-    "cost_once": "Eenmalige kosten",
-    "cost_yearly": "Jaarlijkse kosten",
-    "side_effects": "Neveneffecten",
-    "bio2_refs": "BIO2-maatregelen",
-}
 
 
 def _d(value):
@@ -294,7 +268,9 @@ def import_template() -> bytes:
         _("Doelen: %(goals)s.") % {"goals": goals},
         _("Uitgangspunten: de korte namen uit de kennisbank, bijvoorbeeld beleid-proportioneel."),
         _("Kans en impact: een getal op de schaal van uw risicomatrix (standaard 1 tot en met 5)."),
-        _("Datums als 2026-03-31 of 31-3-2026; bedragen in euro's, bijvoorbeeld 1250,00."),
+        _("Datums als 2026-03-31 of 31-3-2026; bedragen in euro's, bijvoorbeeld 1.250,00."),
+        _("Vul waarden in, geen formules: een formule zonder berekende waarde kan niet worden ingelezen."),
+        _("Per blad kunt u ten hoogste %(max)s regels tegelijk inlezen.") % {"max": max_rows_per_sheet()},
         _("Bij één fout wordt niets ingelezen; u krijgt dan alle fouten per blad, regel en kolom te zien."),
     ]
     return build_workbook(
@@ -330,302 +306,444 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-class _Rows:
-    def __init__(self):
-        self.errors: list[dict] = []
-
-    def error(self, sheet, row, column, message):
-        self.errors.append({"sheet": sheet, "row": row, "column": column or "", "message": str(message)})
+def _rejected(message: str, sheet: str = "") -> ImportRejected:
+    return ImportRejected([{"sheet": sheet, "row": "", "column": "", "message": message}])
 
 
-def _choice(value, choices, *, by_value=True):
-    """Match a cell to a TextChoices/IntegerChoices by label or value, case-insensitively."""
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    for key, label in choices:
-        if text == str(label).lower() or (by_value and text == str(key).lower()):
-            return key
-    raise ValueError(value)
+class _ThreatColumn(ImportColumn):
+    """A threat by name or slug: the municipality's own threats first, then the national catalogue."""
+
+    def __init__(self, header, *, own: dict, catalogue: dict):
+        super().__init__(header, "threat")
+        self.own, self.catalogue = own, catalogue
+
+    def clean(self, value, previous):
+        key = str(value).strip().lower()
+        found = self.own.get(key) or self.catalogue.get(key)
+        if found is None:
+            raise ValueError(_("Onbekende dreiging: %(v)s.") % {"v": echo(value)})
+        return found
+
+    def assign(self, value, target):
+        target["threat"] = value if isinstance(value, Threat) else None
+        target["local_threat"] = value if isinstance(value, LocalThreat) else None
 
 
-class _Lookup:
-    """Name/slug lookups for themes, goals, principles and threats, loaded once."""
+class _Context:
+    """What the columns look up, loaded once per import; reference maps grow sheet by sheet."""
 
-    def __init__(self, organisation):
-        self.themes = {}
+    def __init__(self, organisation: Organisation):
+        self.themes, self.goals = {}, {}
         for t in Theme.objects.all():
             self.themes[t.name.lower()] = t.pk
             self.themes[t.slug.lower()] = t.pk
-        self.goals = {}
         for g in SecurityGoal.objects.all():
             self.goals[g.name.lower()] = g.pk
             self.goals[g.slug.lower()] = g.pk
         self.principles = {p.slug.lower(): p.pk for p in Principle.objects.only("id", "slug")}
-        self.threats = {t.name.lower(): t for t in Threat.objects.all()}
-        self.threats |= {t.slug.lower(): t for t in Threat.objects.all()}
+        self.threats = {}
+        for t in Threat.objects.all():
+            self.threats[t.slug.lower()] = t
+            self.threats[t.name.lower()] = t
         self.own_threats = {t.name.lower(): t for t in LocalThreat.objects.filter(organisation=organisation)}
+        self.scale = scale_for(organisation)
+        # lower-case reference -> (reference, pk of an existing row or None for a row of this file)
+        self.refs: dict = {}
+        for model in (Asset, Risk, Measure):
+            self.refs[model] = {
+                ref.lower(): (ref, pk)
+                for pk, ref in model.objects.filter(organisation=organisation)
+                .exclude(reference="")
+                .values_list("pk", "reference")
+            }
+        # What reference columns accept: lower-case reference -> reference, rows of this file included.
+        self.asset_refs = {k: ref for k, (ref, _pk) in self.refs[Asset].items()}
+        self.risk_refs = {k: ref for k, (ref, _pk) in self.refs[Risk].items()}
 
-    @staticmethod
-    def many(mapping, value) -> tuple[list[int], list[str]]:
-        """Names separated by semicolons, or by commas where a name itself has none."""
-        if value is None:
-            return [], []
-        text = str(value)
-        parts = [p.strip() for p in text.split(";")] if ";" in text else [p.strip() for p in text.split(",")]
-        found, missing, pending = [], [], ""
-        for part in filter(None, parts):
-            candidate = f"{pending}, {part}" if pending else part
-            pk = mapping.get(candidate.lower())
-            if pk:
-                found.append(pk)
-                pending = ""
-            else:
-                pending = candidate
-        if pending:
-            missing.append(pending)
-        return found, missing
+
+def _text(header, field, **kwargs):
+    return TextColumn(header, field, max_length=200, **kwargs)
+
+
+def _specs(ctx: _Context) -> dict[type, SheetSpec]:
+    scale = ctx.scale
+    return {
+        Asset: SheetSpec(
+            ASSET_SHEET,
+            [
+                TextColumn("Kenmerk", "reference", max_length=20),
+                _text("Naam", "name", required=True, empty_message=_("Vul een naam in.")),
+                ChoiceColumn(
+                    "Soort",
+                    "kind",
+                    choices=Asset.Kind.choices,
+                    default=Asset.Kind.OTHER,
+                    unknown_message=_("Onbekende soort: %(v)s."),
+                ),
+                ChoiceColumn(
+                    "Belang",
+                    "criticality",
+                    choices=Asset.Criticality.choices,
+                    default=Asset.Criticality.MEDIUM,
+                    unknown_message=_("Onbekend belang: %(v)s."),
+                ),
+                _text("Locatie", "location"),
+                _text("Eigenaar", "owner"),
+                TextColumn("Omschrijving", "description", multiline=True),
+            ],
+        ),
+        Risk: SheetSpec(
+            RISK_SHEET,
+            [
+                TextColumn("Kenmerk", "reference", max_length=20),
+                _text("Titel", "title", required=True, empty_message=_("Vul een titel in.")),
+                _ThreatColumn("Dreiging", own=ctx.own_threats, catalogue=ctx.threats),
+                TextColumn("Scenario", "scenario", multiline=True),
+                ReferenceListColumn(
+                    "Bedrijfsmiddelen",
+                    "assets",
+                    mapping=ctx.asset_refs,
+                    commas_in_names=False,
+                    unknown_message=_("Onbekend bedrijfsmiddel: %(v)s."),
+                ),
+                ReferenceListColumn(
+                    "Thema's",
+                    "themes",
+                    mapping=ctx.themes,
+                    required=True,
+                    empty_message=_("Kies minstens één thema."),
+                    unknown_message=_("Onbekend thema: %(v)s."),
+                ),
+                IntegerColumn(
+                    "Bruto kans", "inherent_likelihood", required=True, minimum=1, maximum=scale.likelihood_levels
+                ),
+                IntegerColumn("Bruto impact", "inherent_impact", required=True, minimum=1, maximum=scale.impact_levels),
+                IntegerColumn("Netto kans", "residual_likelihood", minimum=1, maximum=scale.likelihood_levels),
+                IntegerColumn("Netto impact", "residual_impact", minimum=1, maximum=scale.impact_levels),
+                ChoiceColumn(
+                    "Besluit",
+                    "treatment",
+                    choices=Risk.Treatment.choices,
+                    default=Risk.Treatment.REDUCE,
+                    unknown_message=_("Onbekend besluit: %(v)s."),
+                ),
+                _text("Geaccepteerd door", "accepted_by"),
+                DateColumn("Geaccepteerd tot", "accepted_until"),
+                _text("Eigenaar", "owner"),
+                DateColumn("Herbeoordelen op", "review_date"),
+            ],
+        ),
+        Measure: SheetSpec(
+            MEASURE_SHEET,
+            [
+                TextColumn("Kenmerk", "reference", max_length=20),
+                _text("Titel", "title", required=True, empty_message=_("Vul een titel in.")),
+                TextColumn("Omschrijving", "description", multiline=True),
+                ReferenceListColumn(
+                    "Thema's",
+                    "themes",
+                    mapping=ctx.themes,
+                    required=True,
+                    empty_message=_("Kies minstens één thema."),
+                    unknown_message=_("Onbekend thema: %(v)s."),
+                ),
+                ChoiceColumn("Type", "measure_type", choices=Measure.Type.choices, default=Measure.Type.PREVENTIVE),
+                ChoiceColumn("Soort", "kind", choices=Measure.Kind.choices, default=Measure.Kind.ORGANISATIONAL),
+                ReferenceListColumn("Doelen", "goals", mapping=ctx.goals, unknown_message=_("Onbekend doel: %(v)s.")),
+                ReferenceListColumn(
+                    "Uitgangspunten",
+                    "principles",
+                    mapping=ctx.principles,
+                    unknown_message=_("Onbekend uitgangspunt: %(v)s."),
+                ),
+                ReferenceListColumn(
+                    "Risico's",
+                    "risks",
+                    mapping=ctx.risk_refs,
+                    commas_in_names=False,
+                    unknown_message=_("Onbekend risico: %(v)s."),
+                ),
+                _text("Eigenaar", "owner"),
+                ChoiceColumn("Status", "status", choices=Measure.Status.choices, default=Measure.Status.PLANNED),
+                DateColumn("Deadline", "deadline"),
+                MoneyColumn("Eenmalige kosten", "cost_once"),
+                MoneyColumn("Jaarlijkse kosten", "cost_yearly"),
+                TextColumn("Neveneffecten", "side_effects", multiline=True),
+                _text("BIO2-maatregelen", "bio2_refs"),
+            ],
+        ),
+    }
+
+
+# Per register: its prepare service, the keyword argument of the existing row, the link to rows
+# of an earlier sheet (which may be created by this same file) and the model that link points to.
+_REGISTERS = {
+    Asset: (services.asset_prepare, "asset", None, None),
+    Risk: (services.risk_prepare, "risk", "assets", Asset),
+    Measure: (services.measure_prepare, "measure", "risks", Risk),
+}
+
+
+class _Row:
+    __slots__ = ("number", "prepared", "before", "new_links")
+
+    def __init__(self, number, prepared, before, new_links):
+        self.number = number
+        self.prepared = prepared  # services.Prepared: the unsaved instance and its m2m ids
+        self.before = before  # audit snapshot of an existing row, None for a new one
+        self.new_links = new_links  # references of rows that this file creates
+
+
+def _m2m_fields(model) -> list:
+    return list(model._meta.many_to_many)
+
+
+def _current_links(model, pks) -> dict[str, dict[int, set[int]]]:
+    """{m2m field name: {pk: set of linked ids}} for existing rows, one query per field."""
+    out = {}
+    for f in _m2m_fields(model):
+        through = f.remote_field.through
+        src, dst = f.m2m_column_name(), f.m2m_reverse_name()
+        links: dict[int, set[int]] = {}
+        if pks:
+            for a, b in through.objects.filter(**{f"{src}__in": pks}).values_list(src, dst).iterator():
+                links.setdefault(a, set()).add(b)
+        out[f.name] = links
+    return out
+
+
+def _audit_state(instance, links: dict[str, list]) -> dict:
+    state = audit.snapshot(instance)
+    for name, ids in links.items():
+        state[name] = sorted(str(i) for i in ids)
+    return state
+
+
+def _prepare_sheet(model, spec: SheetSpec, read: SheetRead, ctx: _Context, errors: ImportErrors, base: dict):
+    """Check every row of one sheet (no writes); returns the rows to write."""
+    prepare, instance_arg, link_field, link_model = _REGISTERS[model]
+    refs = ctx.refs[model]
+    cleaned = []
+    seen: dict[str, int] = {}
+    for record in read.records:
+        kwargs = clean_record(spec, record, errors)
+        ref = (kwargs or {}).get("reference") or str(record.values.get("Kenmerk") or "").strip()
+        if ref:
+            if ref.lower() in seen:
+                errors.add(
+                    spec.title,
+                    record.number,
+                    "Kenmerk",
+                    _("Het kenmerk %(ref)s staat ook op regel %(row)s.") % {"ref": ref, "row": seen[ref.lower()]},
+                )
+                continue
+            seen[ref.lower()] = record.number
+        if kwargs is not None:
+            cleaned.append((record.number, kwargs))
+    # References for new rows without one, skipping those that rows further down the file choose.
+    allocator = services.ReferenceAllocator(model, base["organisation"])
+    chosen = {ref for _k, (ref, _pk) in refs.items()} | {k.upper() for k in seen} | set(seen)
+    existing = {}
+    wanted = [refs[kw["reference"].lower()][1] for _n, kw in cleaned if kw["reference"].lower() in refs]
+    if wanted:
+        existing = model.objects.filter(organisation=base["organisation"]).in_bulk(wanted)
+    current = _current_links(model, list(existing))
+    for _number, kwargs in cleaned:
+        key = kwargs["reference"].lower()
+        if key in refs:
+            kwargs["reference"] = refs[key][0]
+        elif not key:
+            kwargs["reference"] = allocator.next(chosen)
+            chosen.add(kwargs["reference"])
+    # Later sheets may refer to every row of this one (also rows with errors: no follow-up errors).
+    mapping = ctx.asset_refs if model is Asset else ctx.risk_refs if model is Risk else None
+    if mapping is not None:
+        for _number, kwargs in cleaned:
+            mapping.setdefault(kwargs["reference"].lower(), kwargs["reference"])
+
+    rows, taken = [], set()
+    for number, kwargs in cleaned:
+        instance = None
+        entry = refs.get(kwargs["reference"].lower())
+        if entry is not None:
+            instance = existing.get(entry[1])
+        before = None
+        if instance is not None:
+            before = _audit_state(instance, {n: current[n].get(instance.pk, ()) for n in current})
+        new_links = []
+        if link_field is not None:
+            linked = ctx.refs[link_model]
+            ids = []
+            for ref in kwargs[link_field]:
+                pk = linked.get(ref.lower(), (None, None))[1]
+                if pk is None:
+                    new_links.append(ref)
+                else:
+                    ids.append(pk)
+            kwargs[link_field] = ids
+        try:
+            prepared = prepare(**base, **kwargs, **{instance_arg: instance}, taken=taken)
+        except ValidationError as e:
+            errors.add_validation_error(spec.title, number, e, spec.column_of)
+            continue
+        except PermissionDenied:
+            errors.add(
+                spec.title,
+                number,
+                "",
+                _("U mag deze regel niet inlezen: uw rol staat dit niet toe, of de thema's vallen buiten uw thema's."),
+            )
+            continue
+        rows.append(_Row(number, prepared, before, new_links))
+    return rows
+
+
+class _Stale(Exception):
+    """A row changed or disappeared between checking and writing; the transaction rolls back."""
+
+
+def _write_sheet(model, rows: list[_Row], ctx: _Context) -> None:
+    """Write one sheet's checked rows in bulk, with their links and audit entries."""
+    _prepare, _arg, link_field, link_model = _REGISTERS[model]
+    new = [r.prepared.instance for r in rows if r.prepared.instance.pk is None]
+    model.objects.bulk_create(new, batch_size=500)
+    missing = [obj for obj in new if obj.pk is None]
+    if missing:  # databases that do not return ids from a bulk insert
+        pks = dict(
+            model.objects.filter(
+                organisation_id=missing[0].organisation_id, reference__in=[o.reference for o in missing]
+            ).values_list("reference", "pk")
+        )
+        for obj in missing:
+            obj.pk = pks[obj.reference]
+    refs = ctx.refs[model]
+    for obj in new:
+        refs[obj.reference.lower()] = (obj.reference, obj.pk)
+
+    # The links each row should have: the prepared ids plus rows this file created on an earlier sheet.
+    linked_refs = ctx.refs[link_model] if link_model is not None else {}
+    for r in rows:
+        if link_field is not None and r.new_links:
+            wanted = set(r.prepared.m2m.get(link_field, ())) | {linked_refs[ref.lower()][1] for ref in r.new_links}
+            r.prepared.m2m[link_field] = sorted(wanted)
+
+    # Existing rows that change (a field or a link), compared as the audit signals compare them.
+    changed = [
+        r for r in rows if r.before is not None and _audit_state(r.prepared.instance, r.prepared.m2m) != r.before
+    ]
+    field_names = {f.name for f in model._meta.concrete_fields}
+    if changed and "revision" in field_names:
+        # Optimistic locking, as for a single save: a row someone saved after it was checked is not
+        # overwritten; the whole import is refused instead.
+        rows_now = model.objects.filter(pk__in=[r.prepared.instance.pk for r in changed])
+        if connection.features.has_select_for_update:
+            rows_now = rows_now.select_for_update()
+        revisions = dict(rows_now.values_list("pk", "revision"))
+        for r in changed:
+            obj = r.prepared.instance
+            if revisions.get(obj.pk) != obj.revision:
+                raise _Stale(obj)
+            obj.revision += 1
+    if changed:
+        now = timezone.now()
+        for r in changed:
+            r.prepared.instance.updated_at = now
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.name not in ("organisation", "created_at")
+        ]
+        model.objects.bulk_update([r.prepared.instance for r in changed], fields, batch_size=500)
+
+    existing_pks = [r.prepared.instance.pk for r in rows if r.before is not None]
+    current = _current_links(model, existing_pks)
+    for f in _m2m_fields(model):
+        through = f.remote_field.through
+        src, dst = f.m2m_column_name(), f.m2m_reverse_name()
+        add, remove = [], []
+        for r in rows:
+            pk = r.prepared.instance.pk
+            wanted = set(r.prepared.m2m.get(f.name, ()))
+            have = current[f.name].get(pk, set())
+            add.extend(through(**{src: pk, dst: i}) for i in sorted(wanted - have))
+            if have - wanted:
+                remove.append((pk, have - wanted))
+        through.objects.bulk_create(add, batch_size=1000)
+        for pk, ids in remove:
+            through.objects.filter(**{src: pk, f"{dst}__in": ids}).delete()
+    changed_rows = set(changed)
+    audit.record_bulk(
+        (r.prepared.instance, r.before, _audit_state(r.prepared.instance, r.prepared.m2m))
+        for r in rows
+        if r.before is None or r in changed_rows
+    )
 
 
 def import_register(*, organisation: Organisation, membership: Membership, upload) -> dict:
-    """Read assets, risks and measures from an uploaded workbook: all rows, or none."""
+    """Read assets, risks and measures from an uploaded workbook: all rows, or none.
+
+    Returns the rows read per register (``assets``, ``risks``, ``measures``) and ``summary``,
+    a Dutch sentence with the rows read and the empty rows skipped per sheet.
+    """
     try:
         wb = open_upload(upload)
     except UploadRejected as e:
-        raise ImportRejected([{"sheet": "", "row": "", "column": "", "message": e.message}])
+        raise _rejected(e.message)
+    formulas = None
     try:
-        sheets = {name: read_sheet(wb, name) for name in (ASSET_SHEET, RISK_SHEET, MEASURE_SHEET)}
-        if all(v is None for v in sheets.values()):
-            raise ImportRejected(
-                [
-                    {
-                        "sheet": "",
-                        "row": "",
-                        "column": "",
-                        "message": _("Het bestand bevat geen blad Bedrijfsmiddelen, Risico's of Maatregelen."),
-                    }
-                ]
-            )
-        rows = _Rows()
-        for name, parsed in sheets.items():
-            if parsed is None:
-                continue
-            headers, _it = parsed
-            for col in REQUIRED[name]:
-                if col not in headers:
-                    rows.error(name, 1, col, _("Deze kolom ontbreekt in de kopregel."))
-        if rows.errors:
-            raise ImportRejected(rows.errors)
-        counts = {"assets": 0, "risks": 0, "measures": 0}
-        with transaction.atomic():  # raising inside rolls back every row, audit entries included
-            _import_all(organisation, membership, sheets, rows, counts)
-            if rows.errors:
-                raise ImportRejected(rows.errors)
-        return counts
+        formulas = open_upload(upload, data_only=False)
+        max_rows = max_rows_per_sheet()
+        reads: dict = {}
+        for model, title in ((Asset, ASSET_SHEET), (Risk, RISK_SHEET), (Measure, MEASURE_SHEET)):
+            read = read_sheet(wb, title, formulas=formulas, max_rows=max_rows)
+            if read is not None and read.too_many:
+                raise _rejected(too_many_rows(title, max_rows), title)
+            reads[model] = read
+    except UploadRejected as e:
+        raise _rejected(e.message)
+    except ImportRejected:
+        raise
+    except Exception:  # a damaged part that openpyxl only notices while reading
+        raise _rejected(_("Dit Excelbestand kan niet worden gelezen. Is het beschadigd?"))
     finally:
         wb.close()
+        if formulas is not None:
+            formulas.close()
+    if all(read is None for read in reads.values()):
+        raise _rejected(_("Het bestand bevat geen blad Bedrijfsmiddelen, Risico's of Maatregelen."))
 
+    ctx = _Context(organisation)
+    specs = _specs(ctx)
+    errors = ImportErrors()
+    for model, read in reads.items():
+        if read is not None:
+            specs[model].check_headers(read, errors)
+    if errors:
+        raise ImportRejected(errors.as_list())
 
-def _service_call(rows: _Rows, sheet: str, number: int, func, **kwargs):
-    """Run one row's service inside a savepoint; errors are collected, not raised."""
+    base = {"organisation": organisation, "membership": membership}
+    prepared: dict = {}
+    for model, read in reads.items():
+        if read is None:
+            continue
+        extra = {"scale": ctx.scale} if model is Risk else {}
+        prepared[model] = _prepare_sheet(model, specs[model], read, ctx, errors, base | extra)
+    if errors:
+        raise ImportRejected(errors.as_list())
+
     try:
         with transaction.atomic():
-            return func(**kwargs)
-    except ValidationError as e:
-        if hasattr(e, "error_dict"):
-            for field, errs in e.message_dict.items():
-                for msg in errs:
-                    rows.error(sheet, number, FIELD_COLUMNS.get(field, ""), msg)
-        else:
-            for msg in e.messages:
-                rows.error(sheet, number, "", msg)
-    except PermissionDenied:
-        rows.error(
-            sheet,
-            number,
-            "",
-            _("U mag deze regel niet inlezen: uw rol staat dit niet toe, of de thema's vallen buiten uw thema's."),
+            for model, rows in prepared.items():
+                _write_sheet(model, rows, ctx)
+    except (IntegrityError, _Stale):
+        raise _rejected(
+            _(
+                "Het register is tijdens het inlezen door iemand anders gewijzigd. "
+                "Er is niets opgeslagen; probeer het opnieuw."
+            )
         )
-    return None
-
-
-def _import_all(organisation, membership, sheets, rows: _Rows, counts: dict) -> None:
-    lookup = _Lookup(organisation)
-    scale = scale_for(organisation)
-    assets_by_ref = {
-        a.reference.lower(): a for a in Asset.objects.filter(organisation=organisation).exclude(reference="")
+    result = {
+        key: len(prepared.get(model, ())) for key, model in (("assets", Asset), ("risks", Risk), ("measures", Measure))
     }
-    risks_by_ref = {
-        r.reference.lower(): r
-        for r in Risk.objects.filter(organisation=organisation).exclude(reference="").prefetch_related("themes")
-    }
-    measures_by_ref = {
-        m.reference.lower(): m
-        for m in Measure.objects.filter(organisation=organisation).exclude(reference="").prefetch_related("themes")
-    }
-
-    if sheets[ASSET_SHEET] is not None:
-        allocator = services.ReferenceAllocator(Asset, organisation)
-        for number, row in sheets[ASSET_SHEET][1]:
-            s = ASSET_SHEET
-            errors_before = len(rows.errors)
-            kwargs = {"organisation": organisation, "membership": membership, "allocator": allocator}
-            ref = str(row.get("Kenmerk") or "").strip()
-            kwargs["asset"] = assets_by_ref.get(ref.lower()) if ref else None
-            kwargs["reference"] = ref
-            if not row.get("Naam"):
-                rows.error(s, number, "Naam", _("Vul een naam in."))
-            kwargs["name"] = str(row.get("Naam") or "")
-            try:
-                kwargs["kind"] = _choice(row.get("Soort"), Asset.Kind.choices) or Asset.Kind.OTHER
-            except ValueError:
-                rows.error(s, number, "Soort", _("Onbekende soort: %(v)s.") % {"v": row.get("Soort")})
-            try:
-                kwargs["criticality"] = _choice(row.get("Belang"), Asset.Criticality.choices) or 2
-            except ValueError:
-                rows.error(s, number, "Belang", _("Onbekend belang: %(v)s.") % {"v": row.get("Belang")})
-            for col, key in (("Locatie", "location"), ("Eigenaar", "owner"), ("Omschrijving", "description")):
-                kwargs[key] = str(row.get(col) or "")
-            if len(rows.errors) > errors_before:
-                continue
-            asset = _service_call(rows, s, number, services.asset_save, **kwargs)
-            if asset is not None:
-                assets_by_ref[asset.reference.lower()] = asset
-                counts["assets"] += 1
-
-    if sheets[RISK_SHEET] is not None:
-        allocator = services.ReferenceAllocator(Risk, organisation)
-        for number, row in sheets[RISK_SHEET][1]:
-            s = RISK_SHEET
-            errors_before = len(rows.errors)
-            ref = str(row.get("Kenmerk") or "").strip()
-            kwargs = {
-                "organisation": organisation,
-                "membership": membership,
-                "allocator": allocator,
-                "scale": scale,
-                "risk": risks_by_ref.get(ref.lower()) if ref else None,
-                "reference": ref,
-                "title": str(row.get("Titel") or ""),
-                "scenario": str(row.get("Scenario") or ""),
-                "owner": str(row.get("Eigenaar") or ""),
-                "accepted_by": str(row.get("Geaccepteerd door") or ""),
-            }
-            if not row.get("Titel"):
-                rows.error(s, number, "Titel", _("Vul een titel in."))
-            themes, missing = lookup.many(lookup.themes, row.get("Thema's"))
-            for m in missing:
-                rows.error(s, number, "Thema's", _("Onbekend thema: %(v)s.") % {"v": m})
-            if not themes and not missing:
-                rows.error(s, number, "Thema's", _("Kies minstens één thema."))
-            kwargs["themes"] = themes
-            threat_name = row.get("Dreiging")
-            kwargs["threat"] = kwargs["local_threat"] = None
-            if threat_name:
-                key = str(threat_name).strip().lower()
-                if key in lookup.own_threats:
-                    kwargs["local_threat"] = lookup.own_threats[key]
-                elif key in lookup.threats:
-                    kwargs["threat"] = lookup.threats[key]
-                else:
-                    rows.error(s, number, "Dreiging", _("Onbekende dreiging: %(v)s.") % {"v": threat_name})
-            asset_ids = []
-            for part in as_list(row.get("Bedrijfsmiddelen")):
-                asset = assets_by_ref.get(part.lower())
-                if asset is None:
-                    rows.error(s, number, "Bedrijfsmiddelen", _("Onbekend bedrijfsmiddel: %(v)s.") % {"v": part})
-                else:
-                    asset_ids.append(asset.pk)
-            kwargs["assets"] = asset_ids
-            for col, key, required in (
-                ("Bruto kans", "inherent_likelihood", True),
-                ("Bruto impact", "inherent_impact", True),
-                ("Netto kans", "residual_likelihood", False),
-                ("Netto impact", "residual_impact", False),
-            ):
-                try:
-                    kwargs[key] = as_int(row.get(col))
-                except ValueError:
-                    rows.error(s, number, col, _("Geef een heel getal, bijvoorbeeld 3."))
-                    continue
-                if required and kwargs[key] is None:
-                    rows.error(s, number, col, _("Vul een waarde in."))
-            try:
-                kwargs["treatment"] = _choice(row.get("Besluit"), Risk.Treatment.choices) or Risk.Treatment.REDUCE
-            except ValueError:
-                rows.error(s, number, "Besluit", _("Onbekend besluit: %(v)s.") % {"v": row.get("Besluit")})
-            for col, key in (("Geaccepteerd tot", "accepted_until"), ("Herbeoordelen op", "review_date")):
-                try:
-                    kwargs[key] = as_date(row.get(col))
-                except ValueError:
-                    rows.error(s, number, col, _("Geen geldige datum: %(v)s.") % {"v": row.get(col)})
-            if len(rows.errors) > errors_before:
-                continue
-            risk = _service_call(rows, s, number, services.risk_save, **kwargs)
-            if risk is not None:
-                risks_by_ref[risk.reference.lower()] = risk
-                counts["risks"] += 1
-
-    if sheets[MEASURE_SHEET] is not None:
-        allocator = services.ReferenceAllocator(Measure, organisation)
-        for number, row in sheets[MEASURE_SHEET][1]:
-            s = MEASURE_SHEET
-            errors_before = len(rows.errors)
-            ref = str(row.get("Kenmerk") or "").strip()
-            kwargs = {
-                "organisation": organisation,
-                "membership": membership,
-                "allocator": allocator,
-                "measure": measures_by_ref.get(ref.lower()) if ref else None,
-                "reference": ref,
-                "title": str(row.get("Titel") or ""),
-                "description": str(row.get("Omschrijving") or ""),
-                "owner": str(row.get("Eigenaar") or ""),
-                "side_effects": str(row.get("Neveneffecten") or ""),
-                "bio2_refs": str(row.get("BIO2-maatregelen") or ""),
-            }
-            if not row.get("Titel"):
-                rows.error(s, number, "Titel", _("Vul een titel in."))
-            for col, mapping, key, label in (
-                ("Thema's", lookup.themes, "themes", _("Onbekend thema: %(v)s.")),
-                ("Doelen", lookup.goals, "goals", _("Onbekend doel: %(v)s.")),
-                ("Uitgangspunten", lookup.principles, "principles", _("Onbekend uitgangspunt: %(v)s.")),
-            ):
-                found, missing = lookup.many(mapping, row.get(col))
-                for m in missing:
-                    rows.error(s, number, col, label % {"v": m})
-                kwargs[key] = found
-            if not kwargs["themes"] and not as_list(row.get("Thema's")):
-                rows.error(s, number, "Thema's", _("Kies minstens één thema."))
-            risk_ids = []
-            for part in as_list(row.get("Risico's")):
-                risk = risks_by_ref.get(part.lower())
-                if risk is None:
-                    rows.error(s, number, "Risico's", _("Onbekend risico: %(v)s.") % {"v": part})
-                else:
-                    risk_ids.append(risk.pk)
-            kwargs["risks"] = risk_ids
-            for col, key, choices, default in (
-                ("Type", "measure_type", Measure.Type.choices, Measure.Type.PREVENTIVE),
-                ("Soort", "kind", Measure.Kind.choices, Measure.Kind.ORGANISATIONAL),
-                ("Status", "status", Measure.Status.choices, Measure.Status.PLANNED),
-            ):
-                try:
-                    kwargs[key] = _choice(row.get(col), choices) or default
-                except ValueError:
-                    rows.error(s, number, col, _("Onbekende waarde: %(v)s.") % {"v": row.get(col)})
-            try:
-                kwargs["deadline"] = as_date(row.get("Deadline"))
-            except ValueError:
-                rows.error(s, number, "Deadline", _("Geen geldige datum: %(v)s.") % {"v": row.get("Deadline")})
-            for col, key in (("Eenmalige kosten", "cost_once"), ("Jaarlijkse kosten", "cost_yearly")):
-                try:
-                    kwargs[key] = as_decimal(row.get(col))
-                except ValueError:
-                    rows.error(s, number, col, _("Geen geldig bedrag: %(v)s.") % {"v": row.get(col)})
-            if len(rows.errors) > errors_before:
-                continue
-            measure = _service_call(rows, s, number, services.measure_save, **kwargs)
-            if measure is not None:
-                measures_by_ref[measure.reference.lower()] = measure
-                counts["measures"] += 1
+    result["summary"] = summary(read for read in reads.values() if read is not None)
+    return result
