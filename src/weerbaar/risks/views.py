@@ -537,20 +537,25 @@ def measure_status(request, org, pk):
             expected_revision=form.cleaned_data["revision"],
         )
     except services.StaleRevision as e:
+        current = e.current
+        notice = _(
+            "Iemand anders heeft deze maatregel intussen gewijzigd; de status is nu: %(status)s. "
+            "Kies de status opnieuw als u hem toch wilt wijzigen."
+        ) % {"status": current.get_status_display()}
         if request.htmx:
-            current = e.current
             current.risk_count = current.risks.count()
             current.can_edit = True
             return TemplateResponse(
                 request,
                 "risks/_measure_row.html",
-                {"m": current, "statuses": Measure.Status.choices, "stale": e.messages[0]},
-                status=409,
+                {"m": current, "statuses": Measure.Status.choices, "stale": notice},
+                # htmx swaps only 2xx answers: the row shows the status someone else saved and says so.
+                status=200,
             )
         return TemplateResponse(
             request,
             "risks/edit.html",
-            {"form": None, "object": measure, "kind": "measure", "conflict": {"message": e.messages[0], "rows": []}},
+            {"form": None, "object": current, "kind": "measure", "conflict": {"message": notice, "rows": []}},
             status=409,
         )
     if request.htmx:
