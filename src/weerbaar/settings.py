@@ -79,7 +79,10 @@ INSTALLED_APPS = [
     "weerbaar.knowledge",
     "weerbaar.risks",
     "weerbaar.framework",
+    "weerbaar.documents",
     "weerbaar.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -321,3 +324,20 @@ LOGGING = {
 # --- Weerbaar ---------------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+
+# --- Background jobs (django-tasks): large document exports ---------------------------------
+# Jobs run inline by default (make run, tests). Production sets TASKS_BACKEND=database and runs
+# `manage.py db_worker` beside the web server; the status page polls the job's row.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in ("immediate", "database"):
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+# A framework export goes to a background job when it uses the municipality's own Word
+# template, or when its goals, principles and laws together number more than this.
+DOCUMENTS_BACKGROUND_FROM_ITEMS = env_int("DOCUMENTS_BACKGROUND_FROM_ITEMS", 150)

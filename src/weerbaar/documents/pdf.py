@@ -11,6 +11,8 @@ import logging
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from weerbaar.core.text import clean_text
+
 
 def _url_fetcher(url: str, timeout: int = 10, ssl_context=None):
     from weasyprint import default_url_fetcher
@@ -27,6 +29,9 @@ def _url_fetcher(url: str, timeout: int = 10, ssl_context=None):
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
+    # Control characters are not allowed in HTML; text stored before they were stripped on
+    # save may still carry them.
+    html = clean_text(html)
     return HTML(string=html, base_url="static:", url_fetcher=_url_fetcher).write_pdf()
 
 

@@ -3,21 +3,31 @@
 Two ways in: :class:`WordDocument` builds a document in Weerbaar's own plain style
 (title page, table of contents, headings, tables, a CONCEPT mark for drafts), and
 :func:`render_template` fills a municipality's own docxtpl template. User templates run in
-Jinja's sandbox: a template is data from outside and must not reach Python internals.
+Jinja's sandbox: a template is data from outside and must not reach Python internals, and
+it must not spend the server's time or memory either (:class:`LimitedEnvironment`).
+
+Every text written into a document passes :func:`weerbaar.core.text.clean_text`: Word (XML 1.0)
+refuses control characters, and text stored before they were stripped on save still has them.
 """
 
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from collections.abc import Iterable, Sequence
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from jinja2 import nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from weerbaar.core.text import clean_line, clean_text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONCEPT_COLOUR = RGBColor(0xB0, 0x00, 0x20)
@@ -31,10 +41,18 @@ class TemplateError(Exception):
         self.message = message
 
 
+class TemplateTooHeavy(TemplateError):
+    """A user template broke a limit on time, output size or loop iterations."""
+
+
+def _t(value) -> str:
+    return clean_text(str(value if value is not None else ""))
+
+
 class WordDocument:
     def __init__(self, *, title: str, concept_label: str | None = None):
         self.doc = Document()
-        self.doc.core_properties.title = title
+        self.doc.core_properties.title = clean_line(str(title))[:255]
         styles = self.doc.styles
         styles["Normal"].font.name = "Calibri"
         styles["Normal"].font.size = Pt(11)
@@ -46,7 +64,7 @@ class WordDocument:
         for section in self.doc.sections:
             paragraph = section.header.paragraphs[0] if section.header.paragraphs else section.header.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = paragraph.add_run(label)
+            run = paragraph.add_run(_t(label))
             run.bold = True
             run.font.size = Pt(14)
             run.font.color.rgb = CONCEPT_COLOUR
@@ -55,20 +73,20 @@ class WordDocument:
         if self.concept_label:
             p = self.doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(self.concept_label)
+            run = p.add_run(_t(self.concept_label))
             run.bold = True
             run.font.size = Pt(36)
             run.font.color.rgb = CONCEPT_COLOUR
         self.doc.add_paragraph().add_run().add_break()
-        self.doc.add_heading(title, level=0)
+        self.doc.add_heading(_t(title), level=0)
         for line in lines:
             if line:
-                self.doc.add_paragraph(line)
+                self.doc.add_paragraph(_t(line))
         self.page_break()
 
     def table_of_contents(self, heading: str, hint: str) -> None:
         """A Word TOC field; Word fills it when the reader updates fields (F9)."""
-        self.doc.add_heading(heading, level=1)
+        self.doc.add_heading(_t(heading), level=1)
         paragraph = self.doc.add_paragraph()
         run = paragraph.add_run()
         begin = OxmlElement("w:fldChar")
@@ -79,7 +97,7 @@ class WordDocument:
         separate = OxmlElement("w:fldChar")
         separate.set(qn("w:fldCharType"), "separate")
         placeholder = OxmlElement("w:t")
-        placeholder.text = hint
+        placeholder.text = _t(hint)
         end = OxmlElement("w:fldChar")
         end.set(qn("w:fldCharType"), "end")
         for element in (begin, instr, separate, placeholder, end):
@@ -95,11 +113,11 @@ class WordDocument:
             settings.append(update)
 
     def heading(self, text: str, level: int = 1) -> None:
-        self.doc.add_heading(text, level=level)
+        self.doc.add_heading(_t(text), level=level)
 
     def paragraphs(self, text: str) -> None:
         """Plain text with blank lines between paragraphs; single newlines stay line breaks."""
-        for block in (text or "").replace("\r\n", "\n").split("\n\n"):
+        for block in _t(text).split("\n\n"):
             block = block.strip()
             if not block:
                 continue
@@ -110,11 +128,12 @@ class WordDocument:
                 paragraph.add_run(line)
 
     def labelled(self, label: str, text: str) -> None:
-        if not (text or "").strip():
+        text = _t(text).strip()
+        if not text:
             return
         p = self.doc.add_paragraph()
-        p.add_run(f"{label}: ").bold = True
-        p.add_run(text.strip())
+        p.add_run(f"{_t(label)}: ").bold = True
+        p.add_run(text)
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
         rows = list(rows)
@@ -122,7 +141,7 @@ class WordDocument:
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run(str(text)).bold = True
+            cell.paragraphs[0].add_run(_t(text)).bold = True
         # Header row repeats on every page.
         tr_pr = table.rows[0]._tr.get_or_add_trPr()
         header = OxmlElement("w:tblHeader")
@@ -131,7 +150,7 @@ class WordDocument:
         for row in rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=True):
-                cell.text = str(text or "")
+                cell.text = _t(text)
         self.doc.add_paragraph()
 
     def page_break(self) -> None:
@@ -146,10 +165,149 @@ class WordDocument:
         return out.getvalue()
 
 
-def _sandbox():
-    from jinja2.sandbox import SandboxedEnvironment
+# Limits for rendering a user template. A real template loops over tens of goals, principles
+# and laws; these bounds are far above that and far below what would hold up the server.
+MAX_RENDER_SECONDS = 5.0
+MAX_LOOP_ITERATIONS = 50_000
+MAX_RANGE = 10_000
+MAX_STRING_CHARS = 1_000_000
+MAX_OUTPUT_CHARS = 20_000_000
+_LOOP_FILTER = "_weerbaar_counted_loop"
 
-    return SandboxedEnvironment(autoescape=False)
+
+class LimitedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox with limits on wall-clock time, loop iterations and string sizes.
+
+    Templates are checked at upload against sample data only; a template can still branch on
+    the real municipality's data, so the limits hold at every render. Every ``for`` loop is
+    rewritten to iterate through a counting filter; operators that multiply sizes (``*``,
+    ``**``, ``+``) and every call and filter are checked before and after they run; the output
+    is counted as it is joined. A limit raises :class:`TemplateTooHeavy`.
+    """
+
+    intercepted_binops = frozenset(["*", "**", "+", "%"])
+
+    def __init__(self, *, max_seconds: float = MAX_RENDER_SECONDS, **kwargs):
+        kwargs.setdefault("autoescape", False)
+        # Constant folding would run filters at compile time, outside the limits.
+        kwargs.setdefault("optimized", False)
+        super().__init__(**kwargs)
+        self.deadline = time.monotonic() + max_seconds
+        self.iterations = 0
+        self.output_chars = 0
+        self.globals["range"] = self._range
+        self.filters = {name: self._guarded(f) for name, f in self.filters.items()}
+        self.filters[_LOOP_FILTER] = self._counted
+
+    # -- the checks -----------------------------------------------------------------------
+
+    def _too_heavy(self, reason: str):
+        raise TemplateTooHeavy(_("Het sjabloon is te zwaar: %(reason)s") % {"reason": reason})
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            self._too_heavy(_("het vullen duurt langer dan %(n)s seconden.") % {"n": int(MAX_RENDER_SECONDS)})
+
+    def _check_size(self, value) -> None:
+        if isinstance(value, (str, bytes, list, tuple)) and len(value) > MAX_STRING_CHARS:
+            self._too_heavy(_("een plaatshouder maakt een tekst van meer dan %(n)s tekens.") % {"n": MAX_STRING_CHARS})
+
+    def _check_arguments(self, args, kwargs) -> None:
+        # Widths and counts (center(10**8), "x"*n, ljust, indent) allocate before we see the result.
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_STRING_CHARS:
+                self._too_heavy(_("een getal in het sjabloon is te groot (%(n)s).") % {"n": value})
+
+    def _counted(self, iterable):
+        for item in iterable:
+            self.iterations += 1
+            if self.iterations > MAX_LOOP_ITERATIONS:
+                self._too_heavy(
+                    _("de herhalingen (for-lussen) lopen samen meer dan %(n)s keer.") % {"n": MAX_LOOP_ITERATIONS}
+                )
+            if self.iterations % 100 == 0:
+                self.check_time()
+            yield item
+
+    def _range(self, *args):
+        rng = range(*args)
+        if len(rng) > MAX_RANGE:
+            self._too_heavy(_("range() mag hoogstens %(n)s getallen maken.") % {"n": MAX_RANGE})
+        return rng
+
+    def _guarded(self, func):
+        env = self
+
+        def guarded(*args, **kwargs):
+            env.check_time()
+            # The value (and the context a filter may ask for) come first; the rest are options.
+            skip = 2 if hasattr(func, "jinja_pass_arg") else 1
+            env._check_arguments(args[skip:], kwargs)
+            result = func(*args, **kwargs)
+            env._check_size(result)
+            return result
+
+        for attr in ("jinja_pass_arg", "__name__", "__doc__"):
+            if hasattr(func, attr):
+                setattr(guarded, attr, getattr(func, attr))
+        return guarded
+
+    # -- the sandbox's hooks -------------------------------------------------------------------
+
+    def call_binop(self, context, operator, left, right):
+        self.check_time()
+        if operator == "*":
+            for sized, count in ((left, right), (right, left)):
+                if isinstance(sized, (str, bytes, list, tuple)) and isinstance(count, int):
+                    if len(sized) * max(count, 0) > MAX_STRING_CHARS:
+                        self._check_size(range(MAX_STRING_CHARS + 1))  # refuse before allocating
+        elif operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
+                if abs(left).bit_length() * right > 4096:
+                    self._too_heavy(_("een machtsverheffing (**) geeft een te groot getal."))
+        elif operator == "%" and isinstance(left, str):
+            self._check_arguments(right if isinstance(right, tuple) else (right,), {})
+        result = super().call_binop(context, operator, left, right)
+        self._check_size(result)
+        return result
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (mirrors the sandbox)
+        __self.check_time()
+        if __obj != __self._range:  # range() is lazy and says itself what is too many
+            __self._check_arguments(args, kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        __self._check_size(result)
+        return result
+
+    def getattr(self, obj, attribute):
+        self.check_time()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        self.check_time()
+        return super().getitem(obj, argument)
+
+    def concat(self, parts):
+        out = []
+        for i, part in enumerate(parts):
+            if i % 1000 == 999:
+                self.check_time()
+            self.output_chars += len(part)
+            if self.output_chars > MAX_OUTPUT_CHARS:
+                self._too_heavy(_("het resultaat wordt groter dan %(n)s tekens.") % {"n": MAX_OUTPUT_CHARS})
+            out.append(part)
+        self.check_time()
+        return "".join(out)
+
+    def _parse(self, source, name, filename):
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, _LOOP_FILTER, [], [], None, None, lineno=loop.lineno)
+        return tree
+
+
+def _sandbox(**kwargs) -> LimitedEnvironment:
+    return LimitedEnvironment(**kwargs)
 
 
 def looks_like_docx(content: bytes) -> bool:
@@ -162,21 +320,43 @@ def looks_like_docx(content: bytes) -> bool:
         return False
 
 
-def render_template(content: bytes, context: dict, *, concept_label: str | None = None) -> bytes:
-    """Fill a docxtpl template. Raises :class:`TemplateError` with a Dutch message."""
+def clean_context(value):
+    """The context with control characters removed from every string, however deeply nested."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: clean_context(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_context(v) for v in value]
+    return value
+
+
+def render_template(
+    content: bytes, context: dict, *, concept_label: str | None = None, max_seconds: float = MAX_RENDER_SECONDS
+) -> bytes:
+    """Fill a docxtpl template within the limits of :class:`LimitedEnvironment`.
+
+    Raises :class:`TemplateError` (or its :class:`TemplateTooHeavy`) with a Dutch message.
+    """
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError as JinjaError
 
     try:
         template = DocxTemplate(io.BytesIO(content))
-        template.render(context, jinja_env=_sandbox())
+        # Autoescape: values are written into XML, where "&" and "<" must be escaped.
+        template.render(clean_context(context), jinja_env=_sandbox(max_seconds=max_seconds), autoescape=True)
+    except TemplateTooHeavy:
+        raise
     except JinjaError as e:
         line = getattr(e, "lineno", None)
         where = f" (regel {line})" if line else ""
         raise TemplateError(f"Het sjabloon bevat een fout in een plaatshouder{where}: {e}.")
+    except RecursionError:
+        raise TemplateTooHeavy(_("Het sjabloon is te zwaar: het roept zichzelf te vaak aan."))
     except Exception as e:  # docx/XML errors come in many types; all mean "this file breaks"
         raise TemplateError(f"Het sjabloon kan niet worden gevuld: {e.__class__.__name__}.")
     if concept_label:
+        concept_label = _t(concept_label)
         for section in template.docx.sections:
             paragraph = section.header.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

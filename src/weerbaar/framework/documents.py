@@ -7,7 +7,10 @@ templates (docxtpl); the list is documented on the template page (``PLACEHOLDERS
 from __future__ import annotations
 
 import datetime
+import io
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from weerbaar.documents import pdf, word
+from weerbaar.documents.tasks import Rendered, RenderFailed, renderer
+from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
 
 from . import selectors
 from .models import FrameworkVersion, Step, WordTemplate
@@ -87,6 +92,12 @@ def _step_block(entry) -> dict:
 
 
 def document_context(version: FrameworkVersion) -> dict:
+    """The document's content; every string is free of control characters (Word refuses them,
+    and text stored before they were stripped on save may still hold them)."""
+    return word.clean_context(_document_context(version))
+
+
+def _document_context(version: FrameworkVersion) -> dict:
     entries = selectors.entries_of(version)
     goals = selectors.goals_of(version)
     principles = selectors.principles_of(version)
@@ -206,6 +217,10 @@ def validate_word_template(*, name: str, content: bytes, max_bytes: int) -> None
     if not word.looks_like_docx(content):
         raise ValidationError(_("Dit bestand is geen geldig Word-document (.docx)."))
     try:
+        check_zip_archive(io.BytesIO(content))
+    except UnsafeArchive as e:
+        raise ValidationError(e.message)
+    try:
         word.render_template(content, sample_context(), concept_label=CONCEPT)
     except word.TemplateError as e:
         raise ValidationError(_("Het sjabloon werkt niet: %(error)s") % {"error": e.message})
@@ -220,17 +235,36 @@ def filename(version: FrameworkVersion, extension: str) -> str:
     return f"strategisch-kader-{slug}-v{version.number}{suffix}.{extension}"
 
 
-def render_word(version: FrameworkVersion, *, use_template: bool = True) -> bytes:
+@dataclass(frozen=True)
+class WordResult:
+    content: bytes
+    fell_back: bool = False  # the own template broke; the standard layout was used instead
+    reason: str = ""  # why, in Dutch, for the user
+
+
+def render_word_result(version: FrameworkVersion, *, use_template: bool = True) -> WordResult:
     context = document_context(version)
     concept = CONCEPT if context["concept"] else None
     if use_template:
         template = WordTemplate.objects.filter(organisation=version.organisation).first()
         if template is not None:
             try:
-                return word.render_template(bytes(template.content), context, concept_label=concept)
-            except word.TemplateError:
-                pass  # a template that broke after upload falls back to the standard layout
-    return _standard_word(context, concept)
+                return WordResult(word.render_template(bytes(template.content), context, concept_label=concept))
+            except word.TemplateError as e:
+                # A template that passed its check can still break on this municipality's real
+                # data (or a limit): the export still arrives, in the standard layout.
+                return WordResult(_standard_word(context, concept), fell_back=True, reason=e.message)
+    return WordResult(_standard_word(context, concept))
+
+
+def fallback_notice(reason: str) -> str:
+    return _(
+        "Uw eigen Word-sjabloon kon niet worden gebruikt; het document heeft de standaardopmaak. Reden: %(reason)s"
+    ) % {"reason": reason}
+
+
+def render_word(version: FrameworkVersion, *, use_template: bool = True) -> bytes:
+    return render_word_result(version, use_template=use_template).content
 
 
 def _checklist_rows(block: dict) -> list[tuple[str, str]]:
@@ -326,3 +360,43 @@ def _standard_word(c: dict, concept: str | None) -> bytes:
 def render_pdf(version: FrameworkVersion) -> bytes:
     context = document_context(version)
     return pdf.render_pdf("framework/document_print.html", {"c": context, "concept": CONCEPT})
+
+
+# --- background jobs -----------------------------------------------------------------------
+
+
+def document_size(version: FrameworkVersion) -> int:
+    """Goals, principles and laws: what makes the document long."""
+    from .models import StepEntry
+
+    laws = StepEntry.laws.through.objects.filter(stepentry__version=version).count()
+    return version.goals.count() + version.principles.count() + laws
+
+
+def needs_background(version: FrameworkVersion, *, word_export: bool) -> bool:
+    """Large documents, and every document through the municipality's own template, are made by a job."""
+    if word_export and WordTemplate.objects.filter(organisation=version.organisation).exists():
+        return True
+    return document_size(version) > settings.DOCUMENTS_BACKGROUND_FROM_ITEMS
+
+
+def _version_for_job(version_id: int) -> FrameworkVersion:
+    version = FrameworkVersion.objects.select_related("framework", "organisation").filter(pk=version_id).first()
+    if version is None:
+        raise RenderFailed(_("Deze versie van het strategisch kader bestaat niet meer."))
+    return version
+
+
+@renderer
+def word_job(version_id: int, *, progress) -> Rendered:
+    version = _version_for_job(version_id)
+    progress(20)
+    result = render_word_result(version)
+    return Rendered(result.content, fallback_notice(result.reason) if result.fell_back else "")
+
+
+@renderer
+def pdf_job(version_id: int, *, progress) -> Rendered:
+    version = _version_for_job(version_id)
+    progress(20)
+    return Rendered(render_pdf(version))

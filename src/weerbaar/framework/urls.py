@@ -18,6 +18,10 @@ urlpatterns = [
     path("g/<slug:org>/kader/versies/<int:pk>/word/", views.export_word, name="export_word"),
     path("g/<slug:org>/kader/versies/<int:pk>/pdf/", views.export_pdf, name="export_pdf"),
     path("g/<slug:org>/kader/versies/<int:pk>/document/", views.export_html, name="export_html"),
+    path("g/<slug:org>/kader/documenten/<int:pk>/", views.document_job, name="document_job"),
+    path(
+        "g/<slug:org>/kader/documenten/<int:pk>/downloaden/", views.document_job_download, name="document_job_download"
+    ),
     path("g/<slug:org>/kader/versies/<int:pk>/stap/<str:step>/", views.step, name="step"),
     path("g/<slug:org>/kader/versies/<int:pk>/stap/<str:step>/opmerkingen/", views.comment_add, name="comment_add"),
     path("g/<slug:org>/kader/opmerkingen/<int:pk>/afhandelen/", views.comment_resolve, name="comment_resolve"),

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from weerbaar.core.views import _apply_validation_error, org_permission
 from weerbaar.knowledge.models import StepExample
@@ -310,18 +310,68 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-@org_permission("view")
-def export_word(request, org, pk):
+def _export(request, org, pk, *, word_export: bool):
+    from weerbaar.documents.tasks import request_render
     from weerbaar.documents.word import DOCX_CONTENT_TYPE
 
     version = _version(pk)
-    return _download(documents.render_word(version), documents.filename(version, "docx"), DOCX_CONTENT_TYPE)
+    extension, content_type = ("docx", DOCX_CONTENT_TYPE) if word_export else ("pdf", "application/pdf")
+    filename = documents.filename(version, extension)
+    if documents.needs_background(version, word_export=word_export):
+        job = request_render(
+            organisation=request.organisation,
+            render=documents.word_job if word_export else documents.pdf_job,
+            source_id=version.pk,
+            title=_("Strategisch kader, versie %(n)s (%(kind)s)")
+            % {"n": version.number, "kind": "Word" if word_export else "PDF"},
+            filename=filename,
+            content_type=content_type,
+            user=request.user,
+        )
+        return redirect("framework:document_job", org=org, pk=job.pk)
+    if not word_export:
+        return _download(documents.render_pdf(version), filename, content_type)
+    result = documents.render_word_result(version)
+    if result.fell_back:  # only with an own template, which goes to a job; kept for safety
+        messages.warning(request, documents.fallback_notice(result.reason))
+    return _download(result.content, filename, content_type)
+
+
+@org_permission("view")
+def export_word(request, org, pk):
+    return _export(request, org, pk, word_export=True)
 
 
 @org_permission("view")
 def export_pdf(request, org, pk):
-    version = _version(pk)
-    return _download(documents.render_pdf(version), documents.filename(version, "pdf"), "application/pdf")
+    return _export(request, org, pk, word_export=False)
+
+
+def _rendered(pk: int):
+    from weerbaar.documents.models import RenderedDocument
+
+    # Through the scoped manager: another municipality's id is a 404.
+    return get_object_or_404(RenderedDocument.objects.defer("content"), pk=pk)
+
+
+@require_safe
+@org_permission("view")
+def document_job(request, org, pk):
+    job = _rendered(pk)
+    template = "framework/_document_job.html" if request.htmx else "framework/document_job.html"
+    return TemplateResponse(request, template, {"job": job})
+
+
+@require_safe
+@org_permission("view")
+def document_job_download(request, org, pk):
+    from weerbaar.documents.models import RenderedDocument
+
+    job = _rendered(pk)
+    if job.status != RenderedDocument.Status.READY:
+        raise Http404
+    content = RenderedDocument.objects.filter(pk=job.pk).values_list("content", flat=True).get()
+    return _download(bytes(content), job.filename, job.content_type)
 
 
 @org_permission("view")

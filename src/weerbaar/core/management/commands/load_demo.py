@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from weerbaar.core.audit import acting_as
 from weerbaar.core.demo import DEMO_PASSWORD, load_demo
 from weerbaar.framework.demo import load_demo_frameworks
+from weerbaar.framework.demo_documents import load_document_demo
 from weerbaar.knowledge.demo import load_knowledge_demo
 from weerbaar.risks.demo import load_risks_demo
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         with acting_as(None, via="command"):
             orgs = {o.slug: o for o in load_demo()}
             load_demo_frameworks()
+            load_document_demo(orgs["demostad"])
             load_risks_demo(orgs["demostad"])
             load_knowledge_demo(orgs["demostad"])
         self.stdout.write(
