@@ -125,7 +125,7 @@ class PrincipleIn(Schema):
 
 
 class StepIn(Schema):
-    revision: int = Field(ge=0, le=2**63 - 1)
+    revision: int = Field(ge=0, le=2**31 - 1)  # a PositiveIntegerField
     fields: StepFieldsIn = Field(default_factory=StepFieldsIn)
     laws: list[Slug] | None = None
     activities_done: list[Slug] | None = None
