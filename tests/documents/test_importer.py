@@ -169,3 +169,10 @@ def test_errors_are_capped_with_a_count():
         errors.add("Blad", i, "Titel", "fout")
     assert len(errors) == 10 and len(errors.as_list()) == 4 and "7" in errors.as_list()[-1]["message"]
     errors.add_validation_error("Blad", 1, ValidationError({"title": "x"}), lambda f: "Titel")
+
+
+def test_the_formula_reading_is_skipped_for_sheets_without_formulas():
+    from weerbaar.documents.importer import _has_formulas
+
+    plain, formula = open_both(workbook([["Titel"], ["a"]]))[0], open_both(workbook([["Titel"], ["=1+1"]]))[0]
+    assert not _has_formulas(plain, "Blad") and _has_formulas(formula, "Blad")

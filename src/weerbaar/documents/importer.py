@@ -19,6 +19,7 @@ all rows are checked first, then written in one short transaction.
 """
 
 import datetime
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -138,6 +139,27 @@ def _cell(value):
     return value
 
 
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(wb, title: str) -> bool:
+    """Whether the sheet's XML holds a formula at all; the second, formula reading is skipped if not.
+
+    Streams the sheet's part of the (already size-checked) archive; True when that is not possible.
+    """
+    try:
+        archive, path = wb._archive, wb[title]._worksheet_path
+        with archive.open(path) as part:
+            tail = b""
+            while chunk := part.read(1024 * 1024):
+                if _FORMULA_ELEMENT.search(tail + chunk):
+                    return True
+                tail = chunk[-16:]
+        return False
+    except Exception:  # openpyxl internals moved: read the formulas rather than miss one
+        return True
+
+
 def read_sheet(wb, title: str, *, formulas=None, max_rows: int | None = None) -> SheetRead | None:
     """Read one sheet of a workbook opened read-only with its values (``data_only=True``).
 
@@ -151,6 +173,8 @@ def read_sheet(wb, title: str, *, formulas=None, max_rows: int | None = None) ->
         return None
     max_rows = max_rows or max_rows_per_sheet()
     rows = wb[title].iter_rows()
+    if formulas is not None and not _has_formulas(wb, title):
+        formulas = None
     formula_rows = formulas[title].iter_rows(values_only=True) if formulas is not None else None
     try:
         header_row = next(rows)
