@@ -584,3 +584,23 @@ def test_a_row_saved_by_someone_else_after_checking_is_not_overwritten(register,
     assert counts(register) == before
     with scopes_disabled():
         assert Asset.objects.get(organisation=register, reference="BM-001").owner == "Iemand anders"
+
+
+def test_a_row_with_an_error_is_not_also_reported_as_unknown_where_it_is_referred_to(register):
+    content = workbook_bytes(
+        {
+            "Bedrijfsmiddelen": [ASSET_COLUMNS, row(ASSET_COLUMNS, Kenmerk="BM-700", Naam="Fout", Soort="raket")],
+            "Risico's": [
+                RISK_COLUMNS,
+                row(
+                    RISK_COLUMNS,
+                    Titel="Verwijst",
+                    Bedrijfsmiddelen="BM-700",
+                    **{"Thema's": "Integriteit", "Bruto kans": 2, "Bruto impact": 2},
+                ),
+            ],
+        }
+    )
+    with pytest.raises(excel.ImportRejected) as e:
+        import_direct(register, content)
+    assert [(x["sheet"], x["row"], x["column"]) for x in e.value.errors] == [("Bedrijfsmiddelen", 2, "Soort")]

@@ -555,11 +555,13 @@ def _prepare_sheet(model, spec: SheetSpec, read: SheetRead, ctx: _Context, error
         elif not key:
             kwargs["reference"] = allocator.next(chosen)
             chosen.add(kwargs["reference"])
-    # Later sheets may refer to every row of this one (also rows with errors: no follow-up errors).
+    # Later sheets may refer to every row of this one.
     mapping = ctx.asset_refs if model is Asset else ctx.risk_refs if model is Risk else None
     if mapping is not None:
         for _number, kwargs in cleaned:
             mapping.setdefault(kwargs["reference"].lower(), kwargs["reference"])
+        for key in seen:  # rows with a wrong cell too: their own errors are reported, not "unknown"
+            mapping.setdefault(key, key.upper())
 
     rows, taken = [], set()
     for number, kwargs in cleaned:
