@@ -15,7 +15,6 @@ size and number of entries) and opens it read-only; the column-based importer in
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -139,22 +138,3 @@ def open_upload(upload, *, max_bytes: int = MAX_UPLOAD_BYTES, data_only: bool = 
         return load_workbook(upload, read_only=True, data_only=data_only)
     except Exception:  # openpyxl raises many kinds of errors for damaged files
         raise UploadRejected(_("Dit Excelbestand kan niet worden gelezen. Is het beschadigd?"))
-
-
-def as_decimal(value) -> Decimal | None:
-    """A cell as an amount; accepts 1234.5, '1.234,50', '€ 1234'. ValueError if not.
-
-    Superseded by :func:`weerbaar.core.money.parse_money` (which reads ``1.250`` as 1250, as
-    Dutch people mean it); the importer uses that. Kept until the last caller moves.
-    """
-    if value is None:
-        return None
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    text = str(value).replace("€", "").replace(" ", "").strip()
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(text).quantize(Decimal("0.01"))
-    except Exception:
-        raise ValueError(value)
