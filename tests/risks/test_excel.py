@@ -604,3 +604,12 @@ def test_a_row_with_an_error_is_not_also_reported_as_unknown_where_it_is_referre
     with pytest.raises(excel.ImportRejected) as e:
         import_direct(register, content)
     assert [(x["sheet"], x["row"], x["column"]) for x in e.value.errors] == [("Bedrijfsmiddelen", 2, "Soort")]
+
+
+def test_the_success_message_counts_the_rows_read_and_the_empty_rows_skipped(register, coordinator_client):
+    content = workbook_bytes({"Bedrijfsmiddelen": [ASSET_COLUMNS, row(ASSET_COLUMNS, Naam="A"), [], ["", "B"]]})
+    response = coordinator_client.post(BASE + "import/", {"file": upload(content)}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ingelezen: 2 bedrijfsmiddelen" in text
+    assert "Bedrijfsmiddelen: 2 regels gelezen, 1 lege regels overgeslagen." in text

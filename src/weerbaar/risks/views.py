@@ -694,7 +694,9 @@ def import_xlsx(request, org):
         else:
             messages.success(
                 request,
-                _("Ingelezen: %(assets)s bedrijfsmiddelen, %(risks)s risico's en %(measures)s maatregelen.") % result,
+                _("Ingelezen: %(assets)s bedrijfsmiddelen, %(risks)s risico's en %(measures)s maatregelen.") % result
+                + " "
+                + result.get("summary", ""),
             )
             return redirect("risks:overview", org=org)
     return TemplateResponse(
