@@ -243,12 +243,9 @@ class Writer(threading.Thread):
 
 def test_concurrent_writers_all_succeed_and_nothing_is_lost(server):
     port, data, env, log = server
-    # On PostgreSQL (read committed) two transactions can allocate the same next reference
-    # (BM-012) and the second then fails on the unique constraint: a known race of
-    # risks.services.ReferenceAllocator, outside this test's subject (waiting for locks). There
-    # the writers choose their own references; on SQLite, where IMMEDIATE transactions
-    # serialise the writers, Weerbaar allocates them.
-    own = env["DATABASE_URL"].startswith("postgres")
+    # Weerbaar allocates every reference (BM-012, ...): two writers offered the same next
+    # number must both succeed, on PostgreSQL (read committed) as on SQLite.
+    own = False
     until = time.monotonic() + DURATION
     writers = []
     for n in range(CLIENTS):

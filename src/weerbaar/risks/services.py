@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
@@ -88,6 +88,7 @@ def _assign_reference(
     reference = (reference or "").strip() or instance.reference
     _check_reference(model, organisation, reference, instance, taken)
     instance.reference = reference or (allocator or ReferenceAllocator(model, organisation)).next(taken)
+    instance._auto_reference = not reference  # may be re-allocated at write time (see write_prepared)
     if taken is not None:
         taken.add(instance.reference)
 
@@ -151,6 +152,19 @@ def _claim_revision(instance, expected_revision: int | None) -> None:
     instance.revision = model.objects.filter(pk=instance.pk).values_list("revision", flat=True).get()
 
 
+def _reallocate_if_taken(instance) -> None:
+    """Two people adding a row at once were both offered the next number (BM-030).
+
+    The municipality's row is locked (PostgreSQL; SQLite writers already run one at a time) so
+    writers of new rows take turns; whoever comes second sees the first one's row and moves on
+    to the next free number instead of failing on the unique constraint.
+    """
+    model = type(instance)
+    list(Organisation.objects.select_for_update().filter(pk=instance.organisation_id).values_list("pk", flat=True))
+    if model.objects.filter(organisation_id=instance.organisation_id, reference=instance.reference).exists():
+        instance.reference = ReferenceAllocator(model, instance.organisation).next()
+
+
 @dataclass
 class Prepared:
     """A checked, not yet written register row: the changed model instance and its many-to-many ids.
@@ -171,7 +185,14 @@ def write_prepared(prepared: Prepared):
     """
     instance = prepared.instance
     _claim_revision(instance, prepared.expected_revision)
-    instance.save()
+    if not instance.pk and getattr(instance, "_auto_reference", False):
+        _reallocate_if_taken(instance)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        # Another writer stored the same reference between the check and this write.
+        raise ValidationError({"reference": _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": instance.reference}})
     for name, ids in prepared.m2m.items():
         getattr(instance, name).set(ids)
     return instance
