@@ -4,8 +4,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weerbaar.core.decorators import org_permission
 from weerbaar.core.forms import ApiTokenForm
-from weerbaar.core.views import org_permission
 
 from . import selectors, services
 from .models import ApiToken

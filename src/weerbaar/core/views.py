@@ -1,12 +1,9 @@
 """Thin views for the municipal workspace: home, members, invitations, audit trail, settings."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,6 +13,8 @@ from django_scopes import scope, scopes_disabled
 
 from . import dashboard as dashboard_cards
 from . import permissions, selectors, services
+from .decorators import apply_validation_error as _apply_validation_error
+from .decorators import org_permission
 from .forms import (
     AuditFilterForm,
     InvitationAcceptForm,
@@ -25,30 +24,6 @@ from .forms import (
     OrganisationSettingsForm,
 )
 from .models import AuditEntry, Invitation, Membership, Organisation
-
-
-def org_permission(permission: str):
-    """The view needs a named permission in the active municipality (else 403)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.membership is None:
-                raise Http404
-            permissions.require(request.membership, permission)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _apply_validation_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def home(request):

@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from weerbaar.core.views import _apply_validation_error, org_permission
+from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
+from weerbaar.core.decorators import org_permission
 from weerbaar.knowledge.models import StepExample
 
 from . import documents, selectors, services

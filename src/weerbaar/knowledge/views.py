@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weerbaar.core import permissions
-from weerbaar.core.views import _apply_validation_error, org_permission
+from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
+from weerbaar.core.decorators import org_permission
 
 from . import selectors, services
 from .forms import (

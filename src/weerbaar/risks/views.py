@@ -14,9 +14,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
+from weerbaar.core.decorators import org_permission
 from weerbaar.core.money import format_money
 from weerbaar.core.selectors import paginate
-from weerbaar.core.views import _apply_validation_error, org_permission
 
 from . import excel, permissions, scoring, selectors, services
 from .forms import (
