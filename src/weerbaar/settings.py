@@ -341,3 +341,5 @@ TASKS = {
 # A framework export goes to a background job when it uses the municipality's own Word
 # template, or when its goals, principles and laws together number more than this.
 DOCUMENTS_BACKGROUND_FROM_ITEMS = env_int("DOCUMENTS_BACKGROUND_FROM_ITEMS", 150)
+# Rendered documents are removed this many hours after they were requested.
+DOCUMENTS_KEEP_HOURS = env_int("DOCUMENTS_KEEP_HOURS", 24)

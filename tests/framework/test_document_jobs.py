@@ -134,3 +134,17 @@ def test_job_pages_refuse_post(coordinator_client, complete_draft, settings, pat
     coordinator_client.get(f"{base(complete_draft)}/word/")
     job = RenderedDocument.objects.get()
     assert coordinator_client.post(job_url(job, path)).status_code == 405
+
+
+def test_old_results_are_removed_when_a_new_document_is_requested(coordinator_client, complete_draft, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.DOCUMENTS_BACKGROUND_FROM_ITEMS = 0
+    coordinator_client.get(f"{base(complete_draft)}/word/")
+    old = RenderedDocument.objects.get()
+    RenderedDocument.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    coordinator_client.get(f"{base(complete_draft)}/word/")
+    assert list(RenderedDocument.objects.values_list("pk", flat=True)) != [old.pk]
+    assert not RenderedDocument.objects.filter(pk=old.pk).exists()

@@ -10,6 +10,7 @@ a progress callback, returning the bytes and an optional notice for the user.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,9 @@ def request_render(
 ) -> RenderedDocument:
     """Store the request and enqueue the job; returns the row (already ready with the immediate backend)."""
     _resolve(_dotted(render))  # fail here, not in the worker
+    # Results are for downloading soon after; old ones would only fill the database.
+    keep = datetime.timedelta(hours=settings.DOCUMENTS_KEEP_HOURS)
+    RenderedDocument.objects.filter(organisation=organisation, created_at__lt=timezone.now() - keep).delete()
     document = RenderedDocument.objects.create(
         organisation=organisation,
         renderer=_dotted(render),
