@@ -324,6 +324,8 @@ LOGGING = {
 # --- Weerbaar ---------------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# One Excel import holds at most this many rows per sheet, so no import keeps the database busy for long.
+IMPORT_MAX_ROWS_PER_SHEET = env_int("IMPORT_MAX_ROWS_PER_SHEET", 5000)
 
 # --- Background jobs (django-tasks): large document exports ---------------------------------
 # Jobs run inline by default (make run, tests). Production sets TASKS_BACKEND=database and runs
