@@ -198,8 +198,12 @@ def django_validation_error(request, exc: ValidationError):
     general = [e for field, error in _flat(exc) if field == NON_FIELD_ERRORS for e in error.messages]
     detail = " ".join(general)
     if is_stale(exc):
+        # A service's StaleRevision carries the row as now saved: its revision is the one to send
+        # to overwrite knowingly.
+        current = getattr(exc, "current", None)
+        extra = {"revision": current.revision} if getattr(current, "revision", None) is not None else {}
         return problem(
-            request, 409, _("Intussen gewijzigd"), detail or _("Iemand anders heeft dit intussen gewijzigd.")
+            request, 409, _("Intussen gewijzigd"), detail or _("Iemand anders heeft dit intussen gewijzigd."), **extra
         )
     return problem(
         request,

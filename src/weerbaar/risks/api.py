@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
@@ -23,25 +24,6 @@ from .forms import TEXT_MAX_LENGTH
 from .models import MAX_LEVELS, Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
 
 router = Router(tags=["risico's en maatregelen"])
-
-
-def _problem(request, error: ValidationError):
-    """The one place that turns a service's ValidationError into problem+json.
-
-    A stale revision (code ``"stale"``: someone else saved in between) is a 409; everything
-    else is a 422 with the Dutch messages per field.
-    """
-    from weerbaar.api.api import problem
-
-    if isinstance(error, services.StaleRevision) or getattr(error, "code", None) == "stale":
-        current = getattr(error, "current", None)
-        extra = {"revision": current.revision} if current is not None else {}
-        return problem(request, 409, "Intussen gewijzigd", error.messages[0], **extra)
-    if hasattr(error, "error_dict"):
-        invalid = [{"name": field, "reason": "; ".join(msgs)} for field, msgs in error.message_dict.items()]
-    else:
-        invalid = [{"name": "", "reason": m} for m in error.messages]
-    return problem(request, 422, "Ongeldige invoer", "De invoer voldoet niet.", invalid_params=invalid)
 
 
 # Input limits are those of the models, the web forms and the services, so the API accepts
@@ -80,7 +62,8 @@ def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
     found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     missing = [s for s in slugs if s not in found]
     if missing:
-        raise ValidationError({field: f"Onbekend: {', '.join(missing)}"})
+        message = _("Onbekend: %(slugs)s.") % {"slugs": ", ".join(missing)}
+        raise ValidationError({field: ValidationError(message, code="unknown")})
     return [found[s] for s in slugs]
 
 
@@ -129,22 +112,18 @@ def asset_detail(request, asset_id: PathId):
 def _asset_save(request, payload: AssetIn, asset=None):
     data = payload.dict()
     expected = data.pop("revision")
-    try:
-        return services.asset_save(
-            organisation=request.organisation,
-            membership=request.membership,
-            asset=asset,
-            expected_revision=expected if asset is not None else None,
-            **data,
-        )
-    except ValidationError as e:
-        return _problem(request, e)
+    return services.asset_save(
+        organisation=request.organisation,
+        membership=request.membership,
+        asset=asset,
+        expected_revision=expected if asset is not None else None,
+        **data,
+    )
 
 
 @router.post("/assets", response={201: AssetOut}, summary="Bedrijfsmiddel toevoegen")
 def asset_create(request, payload: AssetIn):
-    result = _asset_save(request, payload)
-    return result if isinstance(result, HttpResponse) else Status(201, result)
+    return Status(201, _asset_save(request, payload))
 
 
 @router.put("/assets/{asset_id}", response=AssetOut, summary="Bedrijfsmiddel wijzigen")
@@ -236,26 +215,22 @@ def _risk_save(request, payload: RiskIn, risk=None):
     data = payload.dict()
     expected = data.pop("revision")
     data["expected_revision"] = expected if risk is not None else None
-    try:
-        data["themes"] = _by_slugs(Theme, data["themes"], "themes")
-        slug = data.pop("threat")
-        local_id = data.pop("local_threat_id")
-        data["threat"] = Threat.objects.filter(slug=slug).first() if slug else None
-        if slug and data["threat"] is None:
-            raise ValidationError({"threat": "Onbekende dreiging."})
-        data["local_threat"] = LocalThreat.objects.filter(pk=local_id).first() if local_id else None
-        if local_id and data["local_threat"] is None:
-            raise ValidationError({"local_threat_id": "Onbekende eigen dreiging."})
-        saved = services.risk_save(organisation=request.organisation, membership=request.membership, risk=risk, **data)
-    except ValidationError as e:
-        return _problem(request, e)
+    data["themes"] = _by_slugs(Theme, data["themes"], "themes")
+    slug = data.pop("threat")
+    local_id = data.pop("local_threat_id")
+    data["threat"] = Threat.objects.filter(slug=slug).first() if slug else None
+    if slug and data["threat"] is None:
+        raise ValidationError({"threat": ValidationError(_("Onbekende dreiging."), code="unknown")})
+    data["local_threat"] = LocalThreat.objects.filter(pk=local_id).first() if local_id else None
+    if local_id and data["local_threat"] is None:
+        raise ValidationError({"local_threat_id": ValidationError(_("Onbekende eigen dreiging."), code="unknown")})
+    saved = services.risk_save(organisation=request.organisation, membership=request.membership, risk=risk, **data)
     return _risk_out(get_object_or_404(_risks_qs(), pk=saved.pk))
 
 
 @router.post("/risks", response={201: RiskOut}, summary="Risico vastleggen")
 def risk_create(request, payload: RiskIn):
-    result = _risk_save(request, payload)
-    return result if isinstance(result, HttpResponse) else Status(201, result)
+    return Status(201, _risk_save(request, payload))
 
 
 @router.put("/risks/{risk_id}", response=RiskOut, summary="Risico wijzigen")
@@ -360,22 +335,18 @@ def _measure_save(request, payload: MeasureIn, measure=None):
     data = payload.dict()
     expected = data.pop("revision")
     data["expected_revision"] = expected if measure is not None else None
-    try:
-        data["themes"] = _by_slugs(Theme, data["themes"], "themes")
-        data["goals"] = _by_slugs(SecurityGoal, data["goals"], "goals")
-        data["principles"] = _by_slugs(Principle, data["principles"], "principles")
-        saved = services.measure_save(
-            organisation=request.organisation, membership=request.membership, measure=measure, **data
-        )
-    except ValidationError as e:
-        return _problem(request, e)
+    data["themes"] = _by_slugs(Theme, data["themes"], "themes")
+    data["goals"] = _by_slugs(SecurityGoal, data["goals"], "goals")
+    data["principles"] = _by_slugs(Principle, data["principles"], "principles")
+    saved = services.measure_save(
+        organisation=request.organisation, membership=request.membership, measure=measure, **data
+    )
     return _measure_out(get_object_or_404(_measures_qs(), pk=saved.pk))
 
 
 @router.post("/measures", response={201: MeasureOut}, summary="Maatregel toevoegen")
 def measure_create(request, payload: MeasureIn):
-    result = _measure_save(request, payload)
-    return result if isinstance(result, HttpResponse) else Status(201, result)
+    return Status(201, _measure_save(request, payload))
 
 
 @router.put("/measures/{measure_id}", response=MeasureOut, summary="Maatregel wijzigen")
