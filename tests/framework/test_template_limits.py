@@ -50,6 +50,21 @@ def test_nested_loops_raise_the_limit_exception():
         ("{{ 30000000*'A' }}", "tekst van meer dan"),
         ("{% for i in range(10**9) %}x{% endfor %}", "range()"),
         ("{{ 'A'|center(30000000) }}", "te groot"),
+        (
+            "{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+            "tekst van meer dan",
+        ),
+        ("{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}", "tekst"),
+        ("{{ ('a'*100000)|replace('a', 'b'*1000) }}", "instelling"),
+        ("{{ ('a'*100000).replace('a', 'b'*1000) }}", "instelling"),
+        ("{{ ('\n'*100000)|indent('x'*1000) }}", "instelling"),
+        ("{{ ('x'*1000).join(['a']*100000) }}", "instelling"),
+        ("{{ (['y'*100000]*1000)|join }}", "tekst"),
+        (
+            "{% set ns = namespace(l=[]) %}{% for i in range(1000) %}{{ ns.l.append('y'*100000) or '' }}{% endfor %}"
+            "{{ ns.l|join }}",
+            "tekst",
+        ),
         ("{{ 'A'.ljust(30000000) }}", "te groot"),
         ("{{ 10**(10**10) }}", "machtsverheffing"),
         (

@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 
 from weerbaar.core.text import clean_line, clean_text
 
@@ -170,7 +171,12 @@ class WordDocument:
 MAX_RENDER_SECONDS = 5.0
 MAX_LOOP_ITERATIONS = 50_000
 MAX_RANGE = 10_000
-MAX_STRING_CHARS = 1_000_000
+MAX_STRING_CHARS = 200_000
+# Text given as an option to a filter or method that multiplies it (replace, indent, join, ...).
+MAX_OPTION_CHARS = 100
+_GROWING_FILTERS = {"replace", "indent", "join", "wordwrap", "format", "center", "truncate"}
+_GROWING_METHODS = {"replace", "join", "center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"}
+_SIZE_FILTER = "_weerbaar_sized"
 MAX_OUTPUT_CHARS = 20_000_000
 _LOOP_FILTER = "_weerbaar_counted_loop"
 
@@ -196,8 +202,9 @@ class LimitedEnvironment(SandboxedEnvironment):
         self.iterations = 0
         self.output_chars = 0
         self.globals["range"] = self._range
-        self.filters = {name: self._guarded(f) for name, f in self.filters.items()}
+        self.filters = {name: self._guarded(f, name) for name, f in self.filters.items()}
         self.filters[_LOOP_FILTER] = self._counted
+        self.filters[_SIZE_FILTER] = self._sized
 
     # -- the checks -----------------------------------------------------------------------
 
@@ -209,8 +216,21 @@ class LimitedEnvironment(SandboxedEnvironment):
             self._too_heavy(_("het vullen duurt langer dan %(n)s seconden.") % {"n": int(MAX_RENDER_SECONDS)})
 
     def _check_size(self, value) -> None:
-        if isinstance(value, (str, bytes, list, tuple)) and len(value) > MAX_STRING_CHARS:
+        if isinstance(value, (str, bytes, list, tuple)) and _text_size(value) > MAX_STRING_CHARS:
             self._too_heavy(_("een plaatshouder maakt een tekst van meer dan %(n)s tekens.") % {"n": MAX_STRING_CHARS})
+
+    def _sized(self, value):
+        self._check_size(value)
+        return value
+
+    def _check_options(self, args, kwargs) -> None:
+        # A long text as the "new" of replace() or the prefix of indent() multiplies the output.
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, str) and len(value) > MAX_OPTION_CHARS:
+                self._too_heavy(
+                    _("een tekst als instelling van een bewerking is langer dan %(n)s tekens.")
+                    % {"n": MAX_OPTION_CHARS}
+                )
 
     def _check_arguments(self, args, kwargs) -> None:
         # Widths and counts (center(10**8), "x"*n, ljust, indent) allocate before we see the result.
@@ -235,7 +255,7 @@ class LimitedEnvironment(SandboxedEnvironment):
             self._too_heavy(_("range() mag hoogstens %(n)s getallen maken.") % {"n": MAX_RANGE})
         return rng
 
-    def _guarded(self, func):
+    def _guarded(self, func, name: str):
         env = self
 
         def guarded(*args, **kwargs):
@@ -243,6 +263,10 @@ class LimitedEnvironment(SandboxedEnvironment):
             # The value (and the context a filter may ask for) come first; the rest are options.
             skip = 2 if hasattr(func, "jinja_pass_arg") else 1
             env._check_arguments(args[skip:], kwargs)
+            if name in _GROWING_FILTERS:
+                env._check_options(args[skip:], kwargs)
+            if name == "join" and len(args) >= skip:
+                env._check_size(args[skip - 1])  # what join would build, before it builds it
             result = func(*args, **kwargs)
             env._check_size(result)
             return result
@@ -259,7 +283,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         if operator == "*":
             for sized, count in ((left, right), (right, left)):
                 if isinstance(sized, (str, bytes, list, tuple)) and isinstance(count, int):
-                    if len(sized) * max(count, 0) > MAX_STRING_CHARS:
+                    if _text_size(sized) * max(count, 0) > MAX_STRING_CHARS:
                         self._check_size(range(MAX_STRING_CHARS + 1))  # refuse before allocating
         elif operator == "**":
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
@@ -275,6 +299,13 @@ class LimitedEnvironment(SandboxedEnvironment):
         __self.check_time()
         if __obj != __self._range:  # range() is lazy and says itself what is too many
             __self._check_arguments(args, kwargs)
+        bound_to = getattr(__obj, "__self__", None)
+        if isinstance(bound_to, str) and getattr(__obj, "__name__", "") in _GROWING_METHODS:
+            __self._check_options(args, kwargs)
+            if __obj.__name__ == "join":
+                __self._check_options((bound_to,), {})
+                if args and isinstance(args[0], (list, tuple)):
+                    __self._check_size(args[0])
         result = super().call(__context, __obj, *args, **kwargs)
         __self._check_size(result)
         return result
@@ -303,7 +334,21 @@ class LimitedEnvironment(SandboxedEnvironment):
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, _LOOP_FILTER, [], [], None, None, lineno=loop.lineno)
-        return tree
+        # "~" joins without an operator hook; its result is checked like any other value.
+        return _SizeConcat().visit(tree)
+
+
+def _text_size(value) -> int:
+    """Characters in a text, or in the texts of a list (what joining it would build)."""
+    if isinstance(value, (list, tuple)):
+        return max(len(value), sum(len(v) for v in value if isinstance(v, (str, bytes))))
+    return len(value)
+
+
+class _SizeConcat(NodeTransformer):
+    def visit_Concat(self, node):  # noqa: N802 (Jinja's visitor naming)
+        self.generic_visit(node)
+        return nodes.Filter(node, _SIZE_FILTER, [], [], None, None, lineno=node.lineno)
 
 
 def _sandbox(**kwargs) -> LimitedEnvironment:
