@@ -6,14 +6,18 @@ number of rows (asserted in the tests with many rows).
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from weerbaar.core.models import Organisation
+from weerbaar.documents import charts
 from weerbaar.knowledge.models import SecurityGoal, Theme
 
 from . import scoring
@@ -211,89 +215,76 @@ def local_threat_dependents(*, threat: LocalThreat) -> dict:
 
 # --- Heat map ------------------------------------------------------------------------------
 
-CELL = 56
-MARGIN_LEFT = 64
-MARGIN_TOP = 12
-MARGIN_BOTTOM = 56
+# The levels of the matrix in the shared chart palette: light fills under black text.
+LEVEL_PALETTE = {
+    scoring.LEVEL_ACCEPTABLE: charts.PALETTE["ok"],
+    scoring.LEVEL_HIGH: charts.PALETTE["warning"],
+    scoring.LEVEL_CRITICAL: charts.PALETTE["danger"],
+}
 
 
-@dataclass
-class HeatCell:
-    likelihood: int
-    impact: int
-    score: int
-    level: str
-    count: int
-    x: int = 0
-    y: int = 0
-    fill: str = ""
-    level_label: str = ""
-
-
-@dataclass
-class HeatMap:
-    position: str  # "bruto" or "netto"
-    scale: scoring.Scale
-    rows: list[list[HeatCell]] = field(default_factory=list)  # highest likelihood first
-    total: int = 0
-    width: int = 0
-    height: int = 0
-    x_ticks: list[dict] = field(default_factory=list)
-    y_ticks: list[dict] = field(default_factory=list)
-    above: int = 0
-    x_title: dict = field(default_factory=dict)
-    y_title: dict = field(default_factory=dict)
-
-    @property
-    def cells(self):
-        return [c for row in self.rows for c in row]
-
-
-def _heatmap(position: str, counts: dict, scale: scoring.Scale) -> HeatMap:
-    hm = HeatMap(position=position, scale=scale)
-    hm.width = MARGIN_LEFT + scale.impact_levels * CELL + 8
-    hm.height = MARGIN_TOP + scale.likelihood_levels * CELL + MARGIN_BOTTOM
-    for row_index, likelihood in enumerate(range(scale.likelihood_levels, 0, -1)):
+def _heatmap(position: str, counts: dict, scale: scoring.Scale, *, risks_url: str = "") -> charts.HeatMap:
+    """Chart data for one position; ``risks_url`` (the risk list) makes each counted cell a filter link."""
+    levels = {key: charts.Level(key, str(label), LEVEL_PALETTE[key]) for key, label in scoring.LEVEL_LABELS.items()}
+    rows = []
+    total = above = 0
+    for likelihood in range(scale.likelihood_levels, 0, -1):
         row = []
         for impact in range(1, scale.impact_levels + 1):
             s = scoring.score(likelihood, impact)
             lvl = scoring.level(s, scale)
             n = counts.get((likelihood, impact), 0)
-            hm.total += n
+            total += n
             if lvl != scoring.LEVEL_ACCEPTABLE:
-                hm.above += n
+                above += n
+            href = f"{risks_url}?positie={position}&kans={likelihood}&impact={impact}" if risks_url and n else ""
             row.append(
-                HeatCell(
-                    likelihood=likelihood,
-                    impact=impact,
-                    score=s,
-                    level=lvl,
-                    count=n,
-                    x=MARGIN_LEFT + (impact - 1) * CELL,
-                    y=MARGIN_TOP + row_index * CELL,
-                    fill=scoring.LEVEL_FILLS[lvl],
-                    level_label=str(scoring.LEVEL_LABELS[lvl]),
+                charts.HeatCell(
+                    row=likelihood, col=impact, count=n, level=lvl, note=f"({s}, {levels[lvl].label})", href=href
                 )
             )
-        hm.rows.append(row)
-    hm.x_ticks = [
-        {"x": MARGIN_LEFT + (i - 1) * CELL + CELL // 2, "y": MARGIN_TOP + scale.likelihood_levels * CELL + 18, "n": i}
-        for i in range(1, scale.impact_levels + 1)
-    ]
-    hm.y_ticks = [
-        {"x": MARGIN_LEFT - 10, "y": MARGIN_TOP + (scale.likelihood_levels - i) * CELL + CELL // 2 + 5, "n": i}
-        for i in range(1, scale.likelihood_levels + 1)
-    ]
-    grid_h = scale.likelihood_levels * CELL
-    hm.x_title = {"x": MARGIN_LEFT + scale.impact_levels * CELL // 2, "y": MARGIN_TOP + grid_h + 42}
-    hm.y_title = {"x": 18, "y": MARGIN_TOP + grid_h // 2}
-    return hm
+        rows.append(row)
+    # Constant translations are ours and shown as they are, like {% translate %} does.
+    if position == "bruto":
+        title = _("Bruto risico (zonder maatregelen)")
+        caption = _("Aantal risico's per kans en impact, bruto")
+    else:
+        title = _("Netto risico (restrisico)")
+        caption = _("Aantal risico's per kans en impact, netto (zonder netto-inschatting: bruto positie)")
+    return charts.HeatMap(
+        key=position,
+        title=title,
+        description=_(
+            "%(total)s risico's, waarvan %(above)s boven de acceptatiegrens. "
+            "De tabel hieronder geeft dezelfde gegevens."
+        )
+        % {"total": total, "above": above},
+        rows=charts.Axis(
+            _("Kans"),
+            "likelihood",
+            tuple(charts.Tick(i, scale.likelihood_labels[i - 1]) for i in range(scale.likelihood_levels, 0, -1)),
+        ),
+        cols=charts.Axis(
+            _("Impact"),
+            "impact",
+            tuple(charts.Tick(i, scale.impact_labels[i - 1]) for i in range(1, scale.impact_levels + 1)),
+        ),
+        cells=rows,
+        levels=levels,
+        unit=mark_safe(_("risico's")),  # noqa: S308
+        table_caption=mark_safe(caption),  # noqa: S308
+        corner_label=_("Kans ↓ / impact →"),
+        data={"position": position},
+    )
 
 
-def heatmaps(*, organisation: Organisation, scale: scoring.Scale | None = None) -> tuple[HeatMap, HeatMap]:
-    """Inherent and residual heat maps: two aggregate queries whatever the number of risks.
+def heatmaps(
+    *, organisation: Organisation, scale: scoring.Scale | None = None
+) -> tuple[charts.HeatMap, charts.HeatMap]:
+    """Inherent and residual heat maps as chart data: two aggregate queries whatever the number of risks.
 
     A risk without a residual assessment stands on its inherent position in the residual map.
+    Each counted cell links to the risk list filtered on that position.
     """
     scale = scale or scale_for(organisation)
     risks = Risk.objects.filter(organisation=organisation)
@@ -311,7 +302,8 @@ def heatmaps(*, organisation: Organisation, scale: scoring.Scale | None = None) 
         .annotate(n=Count("id"))
         .order_by()
     }
-    return _heatmap("bruto", inherent, scale), _heatmap("netto", residual, scale)
+    url = reverse("risks:risks", kwargs={"org": organisation.slug})
+    return _heatmap("bruto", inherent, scale, risks_url=url), _heatmap("netto", residual, scale, risks_url=url)
 
 
 # --- Integral analysis ---------------------------------------------------------------------
