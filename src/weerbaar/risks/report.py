@@ -35,7 +35,7 @@ class RegisterReport:
     def intro(self) -> str:
         return _(
             "Risicomatrix %(lk)s×%(im)s; risico's met een score boven %(acc)s zijn niet acceptabel, "
-            "vanaf %(crit)s zijn zij zeer hoog. Links de risico's zonder maatregelen (bruto), daarna het "
+            "vanaf %(crit)s zijn zij zeer hoog. Eerst de risico's zonder maatregelen (bruto), daarna het "
             "restrisico na maatregelen (netto). Een risico zonder netto-inschatting staat in de netto "
             "heatmap op zijn bruto positie."
         ) % {
