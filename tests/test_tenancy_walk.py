@@ -5,6 +5,7 @@ without editing this file. A new URL argument name fails loudly until it gets a 
 """
 
 import io
+import json
 import re
 
 import pytest
@@ -207,24 +208,126 @@ def api_operations():
             yield path, method
 
 
+def _resolve(schema, components):
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return _resolve(options[0], components) if options else {"type": "null"}
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        return _resolve(schema["allOf"][0], components)
+    return schema
+
+
+def _existing_slugs(org) -> dict[str, list[str]]:
+    """Slugs that exist, by the property name that takes them, so a body passes the checks for
+    unknown references and reaches the object lookup (themes, threats, goals, ...)."""
+    from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
+    from weerbaar.risks.models import Threat
+
+    with scopes_disabled():
+        return {
+            "themes": [Theme.objects.order_by("pk").first().slug],
+            "threat": [Threat.objects.order_by("pk").first().slug],
+            "goals": [SecurityGoal.objects.order_by("pk").first().slug],
+            "principles": [Principle.objects.order_by("pk").first().slug],
+        }
+
+
+def minimal_body(schema, components, slugs, name=""):
+    """The smallest valid value of a request schema: required properties only, each with a valid
+    example (the first enum value, the minimum, an existing slug for a slug list)."""
+    schema = _resolve(schema, components)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    if "default" in schema and name not in schema.get("required", []) and schema["default"] is not None:
+        return schema["default"]
+    kind = schema.get("type")
+    if kind == "object":
+        required = schema.get("required", [])
+        return {
+            prop: minimal_body(sub, components, slugs, prop)
+            for prop, sub in schema.get("properties", {}).items()
+            if prop in required
+        }
+    if kind == "array":
+        if name in slugs:
+            return slugs[name][: max(1, schema.get("minItems", 0))]
+        item = schema.get("items", {"type": "string"})
+        return [minimal_body(item, components, slugs, name) for _ in range(schema.get("minItems", 0))]
+    if kind == "integer":
+        return max(schema.get("minimum", 1), 1) if "maximum" not in schema or schema["maximum"] >= 1 else 0
+    if kind == "number":
+        return schema.get("minimum", 0)
+    if kind == "boolean":
+        return False
+    if kind == "string":
+        if name in slugs:
+            return slugs[name][0]
+        if schema.get("format") == "date":
+            return "2026-01-01"
+        if schema.get("format") == "date-time":
+            return "2026-01-01T00:00:00"
+        return "x" * max(1, schema.get("minLength", 1))
+    return None
+
+
+def test_minimal_bodies_are_valid_for_the_own_municipality(client, intruder, victim):
+    """The bodies the walk sends are accepted by the intruder's own municipality for every
+    operation that creates without an object id, so the walk's 404s come from the lookup of
+    the other municipality's object, not from the body."""
+    membership, raw = intruder
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    slugs = _existing_slugs(membership.organisation)
+    checked = 0
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if not content or "{" in path:
+                continue
+            body = minimal_body(content["schema"], components, slugs)
+            response = client.generic(method.upper(), path, json.dumps(body), "application/json", **headers)
+            checked += 1
+            assert response.status_code in (200, 201), (method, path, body, response.content[:300])
+    assert checked >= 3
+
+
 def test_every_api_operation_with_another_municipalitys_ids_is_404(client, intruder, victim):
+    """Every operation with a path argument, called with the other municipality's ids and (for
+    an operation with a body) a valid body built from its schema, so the request gets past the
+    input checks and reaches the object lookup: 404 (or 403), and nothing of theirs changes."""
     membership, raw = intruder
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     victim_ids = sample_ids(victim, exclude=owned_ids(membership.organisation))
-    operations = list(api_operations())
-    assert operations
-    for path, method in operations:
-        params = re.findall(r"{(\w+)}", path)
-        ids = sorted(victim_ids) if params else [None]
-        for obj_id in ids:
-            url = path
-            for p in params:
-                url = url.replace("{" + p + "}", str(obj_id))
-            response = client.generic(method.upper(), url, data="{}", content_type="application/json", **headers)
-            assert response.status_code < 500, (method, url)
-            if params:
-                assert response.status_code in (403, 404, 422), (method, url, response.status_code)
-            assert LEAK_MARKER.encode() not in response.content, (method, url)
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    slugs = _existing_slugs(membership.organisation)
+    with scopes_disabled():
+        audit_before = AuditEntry.objects.filter(organisation=victim).count()
+    with_body = 0
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            params = re.findall(r"{(\w+)}", path)
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            body = minimal_body(content["schema"], components, slugs) if content else {}
+            with_body += bool(content and params)
+            for obj_id in sorted(victim_ids) if params else [None]:
+                url = path
+                for p in params:
+                    url = url.replace("{" + p + "}", OTHER_SAMPLES["step"] if p == "step" else str(obj_id))
+                response = client.generic(method.upper(), url, json.dumps(body), "application/json", **headers)
+                assert response.status_code < 500, (method, url)
+                if params:
+                    assert response.status_code in (403, 404), (method, url, body, response.content[:300])
+                assert LEAK_MARKER.encode() not in response.content, (method, url)
+    assert with_body >= 4
+    with scopes_disabled():
+        assert AuditEntry.objects.filter(organisation=victim).count() == audit_before, "a write changed their data"
 
 
 def test_every_api_operation_needs_a_token(client, demo):

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from . import errors, guards
+from . import errors, guards, openapi
 from .errors import problem  # noqa: F401 - routers import it from here
 from .parser import JSONParser
 
@@ -26,6 +26,12 @@ class TokenAuth(HttpBearer):
 
 
 class WeerbaarAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        # Routers declare their success answers; the error contract's answers are added here,
+        # once for every operation (see openapi.py).
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return openapi.add_error_responses(schema)
+
     def create_temporal_response(self, request):
         # ninja calls this for every operation after authentication and before it parses any
         # parameter: the one place for checks that hold whatever an operation declares.

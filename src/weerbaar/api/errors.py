@@ -4,7 +4,8 @@ Routers raise Django's own exceptions and the handlers registered here answer fo
 router builds an error response itself:
 
 * ``ValidationError`` → 422 with ``invalid_params`` (one entry per message: ``name``, ``code``,
-  ``reason``); a stale revision (code ``"stale"``) → 409;
+  ``reason``); a stale revision (code ``"stale"``) or a second of what exists once (code
+  ``"exists"``) → 409;
 * ``PermissionDenied`` → 403, ``Http404`` → 404, a missing or invalid token → 401;
 * ninja's validation error (wrong types, missing fields) → 422 with a Dutch ``reason`` per field
   and the field as a dotted path (``body.assets.0``, ``query.offset``, ``path.risk_id``);
@@ -167,9 +168,14 @@ def invalid_params_from_django(exc: ValidationError) -> list[dict]:
     return params
 
 
+# Codes of a conflict with what is saved now rather than of invalid input: someone else saved
+# the object since the client read it (optimistic locking), or what is to be created exists.
+CONFLICT_CODES = {"stale", "exists"}
+
+
 def is_stale(exc: ValidationError) -> bool:
-    """Someone else saved the object since the client read it (optimistic locking)."""
-    return any(error.code == "stale" for _field, error in _flat(exc))
+    """The request conflicts with the saved state (409), see ``CONFLICT_CODES``."""
+    return any(error.code in CONFLICT_CODES for _field, error in _flat(exc))
 
 
 # --- handlers -------------------------------------------------------------------------------
@@ -202,6 +208,8 @@ def django_validation_error(request, exc: ValidationError):
         # to overwrite knowingly.
         current = getattr(exc, "current", None)
         extra = {"revision": current.revision} if getattr(current, "revision", None) is not None else {}
+        if any(error.code == "exists" for _field, error in _flat(exc)):
+            return problem(request, 409, _("Bestaat al"), detail, **extra)
         return problem(
             request, 409, _("Intussen gewijzigd"), detail or _("Iemand anders heeft dit intussen gewijzigd."), **extra
         )

@@ -4,6 +4,8 @@
   over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 even for an operation that does not read its
   body, and a numeric path argument outside the signed 64-bit range is a 404 (no row has such
   an id; the database would refuse to look for it).
+* :func:`check_request` also refuses a query parameter the operation does not declare (422):
+  a mistyped filter (``?theme=`` for ``?thema=``) would otherwise silently return everything.
 * :func:`reject_out_of_range_integers` wraps every view after validation: an integer a client
   managed to pass in (``?offset=2**70``, ``"1180591620717411303424"`` for an integer field, a
   float without fraction) that no database column can hold is a 422 naming the parameter,
@@ -15,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import typing
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, RawPostDataException
@@ -40,6 +43,34 @@ def check_request(request) -> None:
     for value in match.kwargs.values() if match else ():
         if isinstance(value, str) and _out_of_range_literal(value):
             raise Http404
+    if match is not None and request.GET:
+        declared = _query_names().get((_openapi_path(match.route), request.method.lower()))
+        unknown = sorted(set(request.GET) - declared) if declared is not None else []
+        if unknown:
+            reason = _("Deze parameter bestaat hier niet.")
+            raise ValidationError(
+                {f"query.{name}": ValidationError(reason, code="extra_forbidden") for name in unknown}
+            )
+
+
+_ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def _openapi_path(route: str) -> str:
+    """Django's route (``api/v1/risks/<int:risk_id>``) as the OpenAPI path (``/api/v1/risks/{risk_id}``)."""
+    return "/" + _ROUTE_ARGUMENT.sub(r"{\1}", route)
+
+
+@cache
+def _query_names() -> dict[tuple[str, str], frozenset[str]]:
+    """The query parameters each operation declares, from the OpenAPI document (built once)."""
+    from .api import api
+
+    return {
+        (path, method): frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for method, operation in methods.items()
+    }
 
 
 def _sources(view_func) -> dict[str, str]:

@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, Field, create_model
+from pydantic import Field, create_model
 
+from weerbaar.api.schemas import InputSchema, problem_responses
 from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
 
 from . import documents, selectors, services
@@ -97,8 +98,8 @@ def _step_field_type(name: str):
     return (kind | None, None)
 
 
-class _Closed(Schema):
-    model_config = ConfigDict(extra="forbid")
+class _Closed(InputSchema):
+    pass
 
 
 # Every field a step may write (services.editable_fields), typed as its model field; which of
@@ -109,14 +110,14 @@ StepFieldsIn = create_model(
 )
 
 
-class GoalIn(Schema):
+class GoalIn(InputSchema):
     catalogue_goal: Slug | None = None
     id: Id | None = None
     name: str = Field("", max_length=_max(ChosenGoal, "name"))
     why: str = ""
 
 
-class PrincipleIn(Schema):
+class PrincipleIn(InputSchema):
     catalogue_principle: Slug | None = None
     id: Id | None = None
     category: Slug | None = None
@@ -124,7 +125,7 @@ class PrincipleIn(Schema):
     goals: list[Id] = []
 
 
-class StepIn(Schema):
+class StepIn(InputSchema):
     revision: int = Field(ge=0, le=2**31 - 1)  # a PositiveIntegerField
     fields: StepFieldsIn = Field(default_factory=StepFieldsIn)
     laws: list[Slug] | None = None
@@ -133,7 +134,7 @@ class StepIn(Schema):
     principles: list[PrincipleIn] | None = None
 
 
-class AdoptIn(Schema):
+class AdoptIn(InputSchema):
     adopted_on: datetime.date
     decision_reference: str = Field(max_length=AdoptForm.base_fields["decision_reference"].max_length)
     adopted_by_body: str = Field(
@@ -141,7 +142,7 @@ class AdoptIn(Schema):
     )
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     step: Literal[tuple(Step.values)]
     body: str = Field(max_length=CommentForm.base_fields["body"].max_length)
 
@@ -245,7 +246,12 @@ def _named_in_body(error: ValidationError) -> ValidationError:
     )
 
 
-@router.get("/framework", response=FrameworkOut, summary="Het strategisch kader van de gemeente")
+@router.get(
+    "/framework",
+    response=FrameworkOut,
+    summary="Het strategisch kader van de gemeente",
+    openapi_extra=problem_responses(status_404=_("Uw gemeente heeft nog geen strategisch kader.")),
+)
 def framework(request):
     fw = selectors.framework_for(organisation=request.organisation)
     if fw is None:
@@ -253,7 +259,12 @@ def framework(request):
     return {"id": fw.pk, "title": fw.title, "versions": [_summary(v) for v in selectors.versions_of(fw)]}
 
 
-@router.post("/framework", response={201: FrameworkOut}, summary="Het strategisch kader starten")
+@router.post(
+    "/framework",
+    response={201: FrameworkOut},
+    summary="Het strategisch kader starten",
+    openapi_extra=problem_responses(status_409=_("Uw gemeente heeft al een strategisch kader.")),
+)
 def framework_start(request):
     fw = services.framework_start(organisation=request.organisation, membership=request.membership)
     return Status(201, {"id": fw.pk, "title": fw.title, "versions": [_summary(v) for v in fw.versions.all()]})

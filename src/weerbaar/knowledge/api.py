@@ -10,6 +10,10 @@ from .models import BuildingBlock, FrameworkStep, GlossaryTerm, Law, Principle, 
 
 router = Router(tags=["kennisbank"])
 
+# Schema names are global in the OpenAPI document: the catalogue's goals, principles and steps
+# are named apart from the framework's own (GoalOut, PrincipleOut, StepOut), which would
+# otherwise replace them there.
+
 # A theme filter is a slug: as long as the model's slug at most.
 ThemeSlug = Annotated[str, Query(max_length=Theme._meta.get_field("slug").max_length)]
 
@@ -39,7 +43,7 @@ class BuildingBlockDetailOut(BuildingBlockOut):
     terms: list[str]
 
 
-class GoalOut(Schema):
+class CatalogueGoalOut(Schema):
     slug: str
     name: str
     name_en: str
@@ -47,14 +51,14 @@ class GoalOut(Schema):
     explanation: str
 
 
-class PrincipleOut(Schema):
+class CataloguePrincipleOut(Schema):
     slug: str
     category: str
     text: str
     goals: list[str]
 
 
-class StepOut(Schema):
+class CatalogueStepOut(Schema):
     slug: str
     number: int
     name: str
@@ -116,18 +120,18 @@ def building_block(request, slug: str):
     return _block(get_object_or_404(qs, slug=slug), detail=True)
 
 
-@router.get("/kennisbank/doelen", response=list[GoalOut], summary="Beveiligingsdoelen")
+@router.get("/kennisbank/doelen", response=list[CatalogueGoalOut], summary="Beveiligingsdoelen")
 def goals(request):
     return list(SecurityGoal.objects.published())
 
 
-@router.get("/kennisbank/uitgangspunten", response=list[PrincipleOut], summary="Uitgangspunten")
+@router.get("/kennisbank/uitgangspunten", response=list[CataloguePrincipleOut], summary="Uitgangspunten")
 def principles(request):
     qs = Principle.objects.published().select_related("category").prefetch_related("goals")
     return [{"slug": p.slug, "category": p.category.slug, "text": p.text, "goals": _slugs(p.goals)} for p in qs]
 
 
-@router.get("/kennisbank/stappen", response=list[StepOut], summary="Stappen van het strategisch kader")
+@router.get("/kennisbank/stappen", response=list[CatalogueStepOut], summary="Stappen van het strategisch kader")
 def steps(request):
     qs = FrameworkStep.objects.published().prefetch_related("activities")
     return [

@@ -14,8 +14,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
+from weerbaar.api.schemas import InputSchema
 from weerbaar.core.money import MAX_AMOUNT
 from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
 
@@ -44,7 +45,20 @@ Reference = Annotated[str, Field(max_length=20)]
 Text = Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]
 Query200 = Annotated[str, Query(max_length=200)]
 Level = Annotated[int, Field(ge=1, le=MAX_LEVELS)]
-Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
+# An amount in euros with at most two decimals, as a number or as text ("2500.00"); the document
+# states both forms exactly, so a generated valid amount is accepted.
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT), "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$"},
+            ]
+        }
+    ),
+]
 RevisionIn = Annotated[int | None, Field(ge=0, le=2**31 - 1)]
 LIST_MAX = 1000
 
@@ -70,7 +84,7 @@ def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
 # --- Assets --------------------------------------------------------------------------------
 
 
-class AssetIn(Schema):
+class AssetIn(InputSchema):
     name: Annotated[str, Field(max_length=_max(Asset, "name"))]
     kind: _choices(Asset.Kind.choices) = Asset.Kind.OTHER.value
     criticality: _choices(Asset.Criticality.choices) = Asset.Criticality.MEDIUM.value
@@ -134,9 +148,10 @@ def asset_update(request, asset_id: PathId, payload: AssetIn):
 # --- Risks ---------------------------------------------------------------------------------
 
 
-class RiskIn(Schema):
+class RiskIn(InputSchema):
     title: Annotated[str, Field(max_length=_max(Risk, "title"))]
-    themes: list[Slug] = Field(max_length=LIST_MAX)
+    # At least one theme: documented here, refused by the service with its own Dutch message.
+    themes: list[Slug] = Field(max_length=LIST_MAX, json_schema_extra={"minItems": 1})
     inherent_likelihood: Level
     inherent_impact: Level
     residual_likelihood: Level | None = None
@@ -241,9 +256,10 @@ def risk_update(request, risk_id: PathId, payload: RiskIn):
 # --- Measures ------------------------------------------------------------------------------
 
 
-class MeasureIn(Schema):
+class MeasureIn(InputSchema):
     title: Annotated[str, Field(max_length=_max(Measure, "title"))]
-    themes: list[Slug] = Field(max_length=LIST_MAX)
+    # At least one theme: documented here, refused by the service with its own Dutch message.
+    themes: list[Slug] = Field(max_length=LIST_MAX, json_schema_extra={"minItems": 1})
     measure_type: _choices(Measure.Type.choices) = Measure.Type.PREVENTIVE.value
     kind: _choices(Measure.Kind.choices) = Measure.Kind.ORGANISATIONAL.value
     goals: list[Slug] = Field([], max_length=LIST_MAX)
