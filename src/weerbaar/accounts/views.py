@@ -11,7 +11,7 @@ from . import selectors, services
 from .models import ApiToken
 
 
-@org_permission("use_api")
+@org_permission("core.use_api")
 def api_tokens(request, org):
     form = ApiTokenForm(request.POST or None)
     new_token = None
@@ -30,7 +30,7 @@ def api_tokens(request, org):
 
 
 @require_POST
-@org_permission("use_api")
+@org_permission("core.use_api")
 def api_token_revoke(request, org, pk):
     # Only the member's own tokens: another member's token id is a 404 as well.
     token = get_object_or_404(ApiToken, pk=pk, membership=request.membership)

@@ -11,15 +11,18 @@ from django.http import Http404
 from . import permissions
 
 
-def org_permission(permission: str):
-    """The view needs a named permission in the active municipality (else 403; no membership: 404)."""
+def org_permission(rule: str):
+    """The view needs a rule of ``core.permissions`` in the active municipality (else 403; no membership: 404).
+
+    A bare name (``"view"``) is the base role permission ``core.view``.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.membership is None:
                 raise Http404
-            permissions.require(request.membership, permission)
+            permissions.require(request.membership, rule)
             return view(request, *args, **kwargs)
 
         return wrapper

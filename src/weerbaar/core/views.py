@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -55,7 +55,7 @@ def dashboard(request, org):
 
 
 def _recent_changes(request):
-    if not permissions.has_perm(request.membership, "view_audit"):
+    if not permissions.allowed(request.membership, "core.view_audit"):
         return None
     return list(selectors.audit_entries(organisation=request.organisation)[:5])
 
@@ -63,10 +63,10 @@ def _recent_changes(request):
 @org_permission("view")
 def members(request, org):
     organisation = request.organisation
-    can_manage = permissions.has_perm(request.membership, "manage_members")
+    can_manage = permissions.allowed(request.membership, "core.manage_members")
     form = InvitationForm(request.POST or None) if can_manage else None
     if request.method == "POST":
-        permissions.require(request.membership, "manage_members")
+        permissions.require(request.membership, "core.manage_members")
         if form.is_valid():
             try:
                 services.invitation_create(
@@ -255,14 +255,9 @@ def _invitation_accept(request, invitation):
     )
 
 
-def _require_administrator(request):
-    if not permissions.is_administrator(request.user):
-        raise PermissionDenied
-
-
 def organisations_admin(request):
     """National administrators create municipalities; they do not see municipal data."""
-    _require_administrator(request)
+    permissions.require(request.user, "core.national_administrator")
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = services.organisation_create(**form.cleaned_data)

@@ -1,7 +1,7 @@
 """Every write to the strategic framework: one function per business action.
 
-Rules that live here and nowhere else:
-- only coordinators edit, board members adopt, coordinators, experts and board members comment;
+Rules that live here and nowhere else (who may act is asked of ``permissions.py`` through
+``core.permissions``):
 - only a draft version changes; submitted versions wait for the board, adopted and superseded
   versions are frozen;
 - a step save names the revision it started from (optimistic locking): when someone else
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -35,27 +35,6 @@ from .models import (
     StepEntry,
     WordTemplate,
 )
-
-# --- permissions ---------------------------------------------------------------------------
-
-
-def can_edit(membership: Membership | None) -> bool:
-    """The framework is the coordinator's document; theme experts comment on it."""
-    return permissions.has_perm(membership, "edit_framework")
-
-
-def can_adopt(membership: Membership | None) -> bool:
-    return permissions.has_perm(membership, "adopt")
-
-
-def can_comment(membership: Membership | None) -> bool:
-    return permissions.has_perm(membership, "comment")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
 
 # --- errors --------------------------------------------------------------------------------
 
@@ -100,7 +79,7 @@ def _ensure_not_frozen(version: FrameworkVersion) -> None:
 
 @transaction.atomic
 def framework_start(*, organisation: Organisation, membership: Membership) -> Framework:
-    _require(can_edit(membership))
+    permissions.require(membership, "framework.edit")
     if Framework.objects.filter(organisation=organisation).exists():
         raise ValidationError(_("Uw gemeente heeft al een strategisch kader."), code="exists")
     try:
@@ -128,7 +107,7 @@ def _open_version(framework: Framework) -> FrameworkVersion | None:
 @transaction.atomic
 def version_create_from(*, source: FrameworkVersion, membership: Membership) -> FrameworkVersion:
     """A new draft as a copy of ``source``; there is at most one open version at a time."""
-    _require(can_edit(membership))
+    permissions.require(membership, "framework.edit")
     framework = Framework.objects.select_for_update().get(pk=source.framework_id)
     open_version = _open_version(framework)
     if open_version is not None:
@@ -249,7 +228,7 @@ def step_save(
     principles: list[PrincipleInput] | None = None,
 ) -> StepEntry:
     """Save one step. ``None`` leaves a part unchanged; an empty list clears it."""
-    _require(can_edit(membership))
+    permissions.require(membership, "framework.edit")
     version = FrameworkVersion.objects.select_for_update().get(pk=entry.version_id)
     _ensure_draft(version)
     fields = dict(fields or {})
@@ -392,7 +371,7 @@ def _sync_principles(version: FrameworkVersion, principles: list[PrincipleInput]
 def version_submit(*, version: FrameworkVersion, membership: Membership) -> FrameworkVersion:
     from .selectors import completeness
 
-    _require(can_edit(membership))
+    permissions.require(membership, "framework.edit")
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     _ensure_draft(version)
     missing = completeness(version).missing
@@ -412,7 +391,7 @@ def version_submit(*, version: FrameworkVersion, membership: Membership) -> Fram
 @transaction.atomic
 def version_withdraw(*, version: FrameworkVersion, membership: Membership) -> FrameworkVersion:
     """Back to draft: the coordinator takes it back, or the board sends it back for changes."""
-    _require(can_edit(membership) or can_adopt(membership))
+    permissions.require(membership, "framework.withdraw")
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != FrameworkVersion.Status.SUBMITTED:
         raise ValidationError(_("Alleen een versie die ter besluitvorming ligt, kan terug naar concept."))
@@ -433,7 +412,7 @@ def version_adopt(
     decision_reference: str,
     adopted_by_body: str,
 ) -> FrameworkVersion:
-    _require(can_adopt(membership))
+    permissions.require(membership, "framework.adopt")
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != FrameworkVersion.Status.SUBMITTED:
         raise ValidationError(_("Alleen een versie die ter besluitvorming ligt, kan worden vastgesteld."))
@@ -467,7 +446,7 @@ def version_adopt(
 
 
 def comment_add(*, version: FrameworkVersion, step: str, body: str, membership: Membership) -> StepComment:
-    _require(can_comment(membership))
+    permissions.require(membership, "framework.comment")
     _ensure_not_frozen(version)
     if step not in Step.values:
         raise ValidationError(_("Onbekende stap."))
@@ -486,7 +465,7 @@ def comment_add(*, version: FrameworkVersion, step: str, body: str, membership: 
 
 
 def comment_resolve(*, comment: StepComment, membership: Membership) -> StepComment:
-    _require(can_edit(membership))
+    permissions.require(membership, "framework.edit")
     _ensure_not_frozen(comment.version)
     if comment.resolved_at is None:
         comment.resolved_at = timezone.now()
@@ -504,7 +483,7 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 def word_template_upload(*, organisation: Organisation, membership: Membership, name: str, content: bytes):
     from .documents import validate_word_template
 
-    _require(can_edit(membership))
+    permissions.require(membership, "framework.edit")
     validate_word_template(name=name, content=content, max_bytes=MAX_TEMPLATE_BYTES)
     template = WordTemplate.objects.filter(organisation=organisation).first() or WordTemplate(organisation=organisation)
     template.name = name[:200]
@@ -517,6 +496,6 @@ def word_template_upload(*, organisation: Organisation, membership: Membership, 
 
 
 def word_template_delete(*, organisation: Organisation, membership: Membership) -> None:
-    _require(can_edit(membership))
+    permissions.require(membership, "framework.edit")
     for template in WordTemplate.objects.filter(organisation=organisation):
         template.delete()

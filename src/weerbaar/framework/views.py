@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from weerbaar.core import permissions
 from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
 from weerbaar.core.decorators import org_permission
 from weerbaar.knowledge.models import StepExample
@@ -32,9 +33,9 @@ def _step_or_404(step: str) -> str:
 def _rights(request) -> dict:
     m = request.membership
     return {
-        "can_edit": services.can_edit(m),
-        "can_adopt": services.can_adopt(m),
-        "can_comment": services.can_comment(m),
+        "can_edit": permissions.allowed(m, "framework.edit"),
+        "can_adopt": permissions.allowed(m, "framework.adopt"),
+        "can_comment": permissions.allowed(m, "framework.comment"),
     }
 
 
@@ -99,12 +100,11 @@ def step(request, org, pk, step):
     version = _version(pk)
     entry = get_object_or_404(version.steps.select_related("updated_by"), step=step)
     catalogue = selectors.step_catalogue(step)
-    can_edit = services.can_edit(request.membership) and version.is_draft
+    can_edit = permissions.allowed(request.membership, "framework.edit") and version.is_draft
     status, conflict, notice = 200, None, None
     form = None
     if request.method == "POST":
-        if not services.can_edit(request.membership):
-            raise PermissionDenied
+        permissions.require(request.membership, "framework.edit")
         data = request.POST.copy()
         example_id = data.get("insert_example")
         if example_id:
@@ -179,7 +179,7 @@ def step(request, org, pk, step):
             else None,
             "comments": selectors.comments_for(version, step),
             "comment_form": CommentForm()
-            if services.can_comment(request.membership) and not version.is_frozen
+            if permissions.allowed(request.membership, "framework.comment") and not version.is_frozen
             else None,
             **_rights(request),
         },
@@ -193,8 +193,7 @@ def comment_add(request, org, pk, step):
     step = _step_or_404(step)
     version = _version(pk)
     form = CommentForm(request.POST)
-    if not services.can_comment(request.membership):
-        raise PermissionDenied
+    permissions.require(request.membership, "framework.comment")
     if form.is_valid():
         try:
             services.comment_add(
@@ -257,8 +256,7 @@ def withdraw(request, org, pk):
 @org_permission("view")
 def adopt(request, org, pk):
     version = _version(pk)
-    if not services.can_adopt(request.membership):
-        raise PermissionDenied
+    permissions.require(request.membership, "framework.adopt")
     form = AdoptForm(request.POST)
     if form.is_valid():
         try:
@@ -387,12 +385,11 @@ def export_html(request, org, pk):
 
 @org_permission("view")
 def word_template(request, org):
-    can_edit = services.can_edit(request.membership)
+    can_edit = permissions.allowed(request.membership, "framework.edit")
     form = WordTemplateForm(request.POST or None, request.FILES or None) if can_edit else None
     status = 200
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
+        permissions.require(request.membership, "framework.edit")
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > services.MAX_TEMPLATE_BYTES:

@@ -27,11 +27,12 @@ from .models import (
 
 def visible(qs: QuerySet, user) -> QuerySet:
     """Editors see drafts too; everyone else only what is published."""
-    return qs if permissions.is_editor(user) else qs.filter(status=Status.PUBLISHED)
+    return qs if permissions.allowed(user, "knowledge.edit") else qs.filter(status=Status.PUBLISHED)
 
 
 def themes_overview(*, user) -> QuerySet[Theme]:
-    only_published = None if permissions.is_editor(user) else Q(building_blocks__status=Status.PUBLISHED)
+    editor = permissions.allowed(user, "knowledge.edit")
+    only_published = None if editor else Q(building_blocks__status=Status.PUBLISHED)
     return visible(Theme.objects.all(), user).annotate(block_count=Count("building_blocks", filter=only_published))
 
 

@@ -1,6 +1,6 @@
 """Every write to the knowledge base: editors' changes (with a revision) and submissions."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,11 +24,6 @@ def snapshot(item: models.Model) -> dict:
     return data
 
 
-def _require_editor(user) -> None:
-    if not permissions.is_editor(user):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def content_update(*, item: ContentItem, user, data: dict) -> Revision | None:
     """Change a content item as a national editor; records a revision and updates the index.
@@ -36,7 +31,7 @@ def content_update(*, item: ContentItem, user, data: dict) -> Revision | None:
     ``data`` maps field names to values; many-to-many fields take iterables of objects. The
     item is marked ``edited_in_product`` so that re-loading the YAML files never overwrites it.
     """
-    _require_editor(user)
+    permissions.require(user, "knowledge.edit")
     before = snapshot(item)
     m2m_names = {f.name for f in item._meta.many_to_many}
     for name, value in data.items():
@@ -89,8 +84,7 @@ def submission_create(
     body: str,
     anonymous: bool,
 ) -> Submission:
-    if not permissions.can_edit_theme(membership, [theme.pk]):
-        raise PermissionDenied
+    permissions.require(membership, "knowledge.submit", theme)
     submission = Submission(
         organisation=organisation,
         theme=theme,
@@ -117,7 +111,7 @@ def _unique_slug(title: str, model=FieldExample) -> str:
 @transaction.atomic
 def submission_publish(*, submission: Submission, user) -> FieldExample:
     """Publish a municipality's example: the municipality's name shows only if not anonymous."""
-    _require_editor(user)
+    permissions.require(user, "knowledge.edit")
     if submission.state != Submission.State.SUBMITTED:
         raise ValidationError(_("Deze bijdrage is al beoordeeld."))
     example = FieldExample.objects.create(
@@ -143,7 +137,7 @@ def submission_publish(*, submission: Submission, user) -> FieldExample:
 
 @transaction.atomic
 def submission_reject(*, submission: Submission, user, reason: str) -> Submission:
-    _require_editor(user)
+    permissions.require(user, "knowledge.edit")
     if submission.state != Submission.State.SUBMITTED:
         raise ValidationError(_("Deze bijdrage is al beoordeeld."))
     if not (reason or "").strip():

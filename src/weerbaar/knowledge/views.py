@@ -1,7 +1,7 @@
 """The knowledge base pages: thin views over selectors and services."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -41,11 +41,6 @@ from .models import (
 from .search import KINDS
 
 
-def _require_editor(request):
-    if not permissions.is_editor(request.user):
-        raise PermissionDenied
-
-
 def index(request):
     return TemplateResponse(
         request,
@@ -65,7 +60,7 @@ def building_block(request, slug):
     qs = selectors.visible(BuildingBlock.objects.select_related("theme", "updated_by"), request.user)
     block = get_object_or_404(qs, slug=slug)
     context = {"building_block": block, **selectors.building_block_detail(block=block, user=request.user)}
-    if permissions.is_editor(request.user):
+    if permissions.allowed(request.user, "knowledge.edit"):
         context["revisions"] = services.revisions_for(block)[:20]
     return TemplateResponse(request, "knowledge/building_block.html", context)
 
@@ -142,7 +137,7 @@ EDITABLE = {
 
 def edit(request, slug, kind):
     """Editors change a content item; every change becomes a revision shown below the form."""
-    _require_editor(request)
+    permissions.require(request.user, "knowledge.edit")
     form_class = EDITABLE[kind]
     model = form_class._meta.model
     item = get_object_or_404(model, slug=slug)
@@ -169,7 +164,7 @@ def edit(request, slug, kind):
 
 
 def review(request):
-    _require_editor(request)
+    permissions.require(request.user, "knowledge.edit")
     return TemplateResponse(
         request,
         "knowledge/review.html",
@@ -178,7 +173,7 @@ def review(request):
 
 
 def review_detail(request, pk):
-    _require_editor(request)
+    permissions.require(request.user, "knowledge.edit")
     submission = selectors.submission_for_review_across_organisations(pk=pk)
     if submission is None:
         raise Http404
@@ -212,10 +207,10 @@ def review_detail(request, pk):
 
 @org_permission("view")
 def submissions(request, org):
-    can_submit = permissions.has_perm(request.membership, "edit")
+    can_submit = permissions.allowed(request.membership, "knowledge.submit")
     form = SubmissionForm(request.POST or None, membership=request.membership) if can_submit else None
     if request.method == "POST":
-        permissions.require(request.membership, "edit")
+        permissions.require(request.membership, "knowledge.submit")
         if form.is_valid():
             try:
                 services.submission_create(
@@ -241,7 +236,7 @@ def submissions(request, org):
 @require_POST
 def publish_toggle(request, slug, kind):
     """Editors move an item between draft and published in one click."""
-    _require_editor(request)
+    permissions.require(request.user, "knowledge.edit")
     model = EDITABLE[kind]._meta.model
     item = get_object_or_404(model, slug=slug)
     status = "draft" if item.is_published else "published"

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from weerbaar.core import audit
+from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
 from weerbaar.core.money import MAX_AMOUNT
 from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
@@ -40,7 +40,6 @@ from .models import (
     RiskMatrix,
     Threat,
 )
-from .permissions import can_edit_conflict, can_edit_object, can_edit_themed, can_manage_register, require
 from .selectors import matrix_for
 
 REFERENCE_PREFIX = {Asset: "BM-", Risk: "R-", Measure: "M-"}
@@ -251,7 +250,7 @@ def matrix_update(
     (likelihood levels × impact levels); the level 'zeer hoog' above the acceptance level and at
     most the highest score; no names or exactly one name per level, each at most 60 characters.
     """
-    require(can_manage_register(membership))
+    permissions.require(membership, "risks.manage_register")
     errors = {}
     levels_ok = True
     for field_name, levels in (("likelihood_levels", likelihood_levels), ("impact_levels", impact_levels)):
@@ -317,7 +316,7 @@ def asset_prepare(
     expected_revision: int | None = None,
 ) -> Prepared:
     """Check an asset save without writing; see :func:`asset_save`."""
-    require(can_manage_register(membership))
+    permissions.require(membership, "risks.manage_register")
     _check_revision(asset, expected_revision)
     asset = asset or Asset(organisation=organisation)
     _assign_reference(Asset, organisation, asset, reference, allocator, taken)
@@ -340,7 +339,7 @@ def asset_save(**kwargs) -> Asset:
 @transaction.atomic
 def asset_delete(*, membership: Membership, asset: Asset) -> None:
     """Delete an asset; the risks that named it keep existing without the link."""
-    require(can_manage_register(membership))
+    permissions.require(membership, "risks.manage_register")
     risks = list(asset.risks.all())
     audit.record_event(instance=asset, event="asset.deleted", data={"unlinked_risks": [r.pk for r in risks]})
     for risk in risks:  # from the risk's side, so each risk's audit trail shows the change
@@ -363,7 +362,7 @@ def local_threat_save(
     themes: Iterable = (),
     expected_revision: int | None = None,
 ) -> LocalThreat:
-    require(can_manage_register(membership))
+    permissions.require(membership, "risks.manage_register")
     _check_revision(threat, expected_revision)
     threat = threat or LocalThreat(organisation=organisation)
     threat.name = name
@@ -380,7 +379,7 @@ def local_threat_save(
 
 @transaction.atomic
 def local_threat_delete(*, membership: Membership, threat: LocalThreat) -> None:
-    require(can_manage_register(membership))
+    permissions.require(membership, "risks.manage_register")
     if threat.risks.exists():
         raise ValidationError(
             _("Deze dreiging wordt nog gebruikt in risico's. Kies bij die risico's eerst een andere dreiging.")
@@ -434,8 +433,8 @@ def risk_prepare(
     """Check a risk save without writing; see :func:`risk_save`."""
     theme_ids = _ids(themes)
     if risk is not None and risk.pk:
-        require(can_edit_object(membership, risk))
-    require(can_edit_themed(membership, theme_ids))
+        permissions.require(membership, "risks.edit_object", risk)
+    permissions.require(membership, "risks.edit_themes", theme_ids)
     _check_revision(risk, expected_revision)
     scale = scale or scoring.Scale.of(matrix_for(organisation))
     errors: dict[str, str] = {}
@@ -500,7 +499,7 @@ def risk_save(**kwargs) -> Risk:
 @transaction.atomic
 def risk_delete(*, membership: Membership, risk: Risk) -> None:
     """Delete a risk; measures that reduced it keep existing without the link."""
-    require(can_edit_object(membership, risk))
+    permissions.require(membership, "risks.edit_object", risk)
     measures = list(risk.measures.all())
     audit.record_event(instance=risk, event="risk.deleted", data={"unlinked_measures": [m.pk for m in measures]})
     for measure in measures:  # from the measure's side, so each measure's audit trail shows the change
@@ -545,8 +544,8 @@ def measure_prepare(
     """
     theme_ids = _ids(themes)
     if measure is not None and measure.pk:
-        require(can_edit_object(membership, measure))
-    require(can_edit_themed(membership, theme_ids))
+        permissions.require(membership, "risks.edit_object", measure)
+    permissions.require(membership, "risks.edit_themes", theme_ids)
     _check_revision(measure, expected_revision)
     errors: dict[str, str] = {}
     if not theme_ids:
@@ -567,7 +566,7 @@ def measure_prepare(
     if changed:
         changed_risks = [r for r in linked if r.pk in changed]
         changed_risks += list(Risk.objects.filter(pk__in=changed - risk_ids).prefetch_related("themes"))
-        refused = [r for r in changed_risks if not can_edit_object(membership, r)]
+        refused = [r for r in changed_risks if not permissions.allowed(membership, "risks.edit_object", r)]
         if refused:
             raise LinkNotAllowed(
                 "risks",
@@ -607,7 +606,7 @@ def measure_save(**kwargs) -> Measure:
 def measure_set_status(
     *, membership: Membership, measure: Measure, status: str, expected_revision: int | None = None
 ) -> Measure:
-    require(can_edit_object(membership, measure))
+    permissions.require(membership, "risks.edit_object", measure)
     if status not in Measure.Status.values:
         raise ValidationError({"status": _("Kies een geldige status.")})
     _check_revision(measure, expected_revision)
@@ -621,7 +620,7 @@ def measure_set_status(
 @transaction.atomic
 def measure_delete(*, membership: Membership, measure: Measure) -> None:
     """Delete a measure with the conflicts recorded about it; risks keep existing."""
-    require(can_edit_object(membership, measure))
+    permissions.require(membership, "risks.edit_object", measure)
     conflicts = MeasureConflict.objects.filter(Q(measure_a=measure) | Q(measure_b=measure))
     audit.record_event(
         instance=measure,
@@ -651,9 +650,9 @@ def conflict_save(
     expected_revision: int | None = None,
 ) -> MeasureConflict:
     """Record or change a conflict; a member records conflicts only between measures they may both edit."""
-    require(can_edit_conflict(membership, measure_a, measure_b))
+    permissions.require(membership, "risks.edit_conflict", (measure_a, measure_b))
     if conflict is not None and conflict.pk:
-        require(can_edit_conflict(membership, conflict.measure_a, conflict.measure_b))
+        permissions.require(membership, "risks.edit_conflict", conflict)
     _check_revision(conflict, expected_revision)
     if measure_a.pk == measure_b.pk:
         raise ValidationError({"measure_b": _("Kies twee verschillende maatregelen.")})
@@ -673,5 +672,5 @@ def conflict_save(
 
 @transaction.atomic
 def conflict_delete(*, membership: Membership, conflict: MeasureConflict) -> None:
-    require(can_edit_conflict(membership, conflict.measure_a, conflict.measure_b))
+    permissions.require(membership, "risks.edit_conflict", conflict)
     conflict.delete()

@@ -1,25 +1,24 @@
-"""Thin views of the register: parse input, call a service or selector, render."""
+"""The register's views: declarations on ``core.generic``, plus the pages that are not a register.
 
-import datetime
-from decimal import Decimal
+Assets, own threats, risks, measures and conflicts are each a model, a form, a selector and a
+service declared on the generic list/detail/edit/delete views; who may do what is asked of
+``permissions.py`` through ``core.permissions``.
+"""
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.forms.models import model_to_dict
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
 from weerbaar.core.decorators import org_permission
-from weerbaar.core.money import format_money
-from weerbaar.core.selectors import paginate
 
-from . import excel, permissions, scoring, selectors, services
+from . import excel, scoring, selectors, services
 from .forms import (
     AssetFilterForm,
     AssetForm,
@@ -35,83 +34,44 @@ from .forms import (
 )
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk
 
-PER_PAGE = 25
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    return query.urlencode()
-
 
 def _status(form) -> int:
     return 400 if form is not None and form.errors else 200
 
 
-def _require_posted_themes(request) -> None:
-    """A theme expert posting themes outside their own is refused (403), not asked to correct."""
-    if request.method != "POST":
-        return
-    ids = {int(v) for v in request.POST.getlist("themes") if str(v).isdigit()}
-    if ids:
-        permissions.require(permissions.can_edit_themed(request.membership, ids))
-
-
-def _display(field, value) -> str:
-    """A form value as a person reads it, for the 'someone else saved this' table."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, (list, tuple, set, models.QuerySet)):
-        return ", ".join(sorted(_display(field, v) for v in value))
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, bool):
-        return _("ja") if value else _("nee")
-    if isinstance(value, Decimal):
-        return f"€ {format_money(value)}"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        labels = {}
-        for key, label in field.choices:
-            if isinstance(label, (list, tuple)):
-                labels.update({str(k): str(v) for k, v in label})
-            else:
-                labels[str(key)] = str(label)
-        return labels.get(str(value), str(value))
-    return str(value).replace("\r\n", "\n").strip()
-
-
-def _stale_differences(form, saved: dict) -> list[dict]:
-    """Per field: what the other person saved and what this editor typed, where they differ."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "revision" or name.endswith("_confirmed") or name not in saved:
-            continue
-        theirs, mine = _display(field, saved[name]), _display(field, form.cleaned_data.get(name))
-        if theirs != mine:
-            rows.append({"label": field.label or name, "theirs": theirs, "mine": mine})
-    return rows
-
-
-def _stale(form, error: services.StaleRevision, saved: dict) -> dict:
-    """The conflict shown above the form; the form now carries the current revision."""
-    conflict = {"message": error.messages[0], "rows": _stale_differences(form, saved)}
-    form.carry_revision(error.current.revision)
-    return conflict
-
-
-def _model_values(form, instance) -> dict:
-    return model_to_dict(instance, fields=list(form._meta.fields))
+def _flags(membership) -> dict:
+    """What the register's pages offer this member: the same rules the services apply."""
+    return {
+        "can_manage": permissions.allowed(membership, "risks.manage_register"),
+        "can_create": permissions.allowed(membership, "risks.create_themed"),
+    }
 
 
 def _ctx(request, **extra) -> dict:
-    m = request.membership
-    return {
-        "can_manage": permissions.can_manage_register(m),
-        "can_create": permissions.can_create_themed(m),
-        **extra,
-    }
+    return {**_flags(request.membership), **extra}
+
+
+class RegisterMixin:
+    """What every register page shares: the sub navigation and the member's action flags."""
+
+    subnav_template = "risks/_subnav.html"
+
+    def base_context(self) -> dict:
+        return {**super().base_context(), **_flags(self.membership)}
+
+
+class ThemedEditMixin:
+    """Risks and measures: a theme expert posting themes outside their own is refused (403)."""
+
+    edit_rule = "risks.edit_object"
+    create_rule = "risks.create_themed"
+
+    def check_permission(self, obj):
+        super().check_permission(obj)
+        if self.request.method == "POST":
+            ids = {int(v) for v in self.request.POST.getlist("themes") if str(v).isdigit()}
+            if ids:
+                self.require("risks.edit_themes", ids)
 
 
 # --- Integral view -------------------------------------------------------------------------
@@ -157,7 +117,7 @@ def matrix(request, org):
     organisation = request.organisation
     current = selectors.matrix_for(organisation)
     scale = selectors.scale_for(organisation)
-    can_manage = permissions.can_manage_register(request.membership)
+    can_manage = permissions.allowed(request.membership, "risks.manage_register")
     form = None
     if can_manage:
         initial = {
@@ -170,7 +130,7 @@ def matrix(request, org):
         }
         form = MatrixForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        permissions.require(can_manage)
+        permissions.require(request.membership, "risks.manage_register")
         if form.is_valid():
             try:
                 _matrix, changed = services.matrix_update(
@@ -196,77 +156,65 @@ def matrix(request, org):
 # --- Assets --------------------------------------------------------------------------------
 
 
-@org_permission("view")
-def asset_list(request, org):
-    form = AssetFilterForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        d = form.cleaned_data
-        filters = {"query": d["q"], "kind": d["soort"], "criticality": d["belang"], "sort": d["sorteer"]}
-    page = paginate(
-        selectors.asset_list(organisation=request.organisation, **filters),
-        page=request.GET.get("pagina"),
-        per_page=PER_PAGE,
-    )
-    template = "risks/_asset_table.html" if request.htmx and request.htmx.target == "results" else "risks/assets.html"
-    return TemplateResponse(request, template, _ctx(request, form=form, page=page, query=_query_without_page(request)))
+class AssetList(RegisterMixin, generic.ObjectListView):
+    template_name = "risks/assets.html"
+    partial_template_name = "risks/_asset_table.html"
+    filter_form_class = AssetFilterForm
+    selector = selectors.asset_list
+
+    def filters(self, d):
+        return {"query": d["q"], "kind": d["soort"], "criticality": d["belang"], "sort": d["sorteer"]}
 
 
-@org_permission("view")
-def asset_detail(request, org, pk):
-    asset = get_object_or_404(Asset, pk=pk)
-    risks = asset.risks.prefetch_related("themes").order_by("-current_score", "title")
-    return TemplateResponse(request, "risks/asset_detail.html", _ctx(request, asset=asset, risks=risks))
+class AssetDetail(RegisterMixin, generic.ObjectDetailView):
+    model = Asset
+    template_name = "risks/asset_detail.html"
+    context_object_name = "asset"
+
+    def get_extra_context(self, obj):
+        return {"risks": obj.risks.prefetch_related("themes").order_by("-current_score", "title")}
 
 
-@org_permission("edit")
-def asset_edit(request, org, pk=None):
-    asset = get_object_or_404(Asset, pk=pk) if pk else None
-    permissions.require(permissions.can_manage_register(request.membership))
-    form = AssetForm(request.POST or None, instance=asset)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+class AssetEdit(RegisterMixin, generic.ObjectEditView):
+    model = Asset
+    form_class = AssetForm
+    create_rule = edit_rule = "risks.manage_register"
+    detail_url_name = "risks:asset"
+    list_url_name = "risks:assets"
+    success_message = gettext_lazy("Bedrijfsmiddel %(name)s is opgeslagen.")
+
+    def get_title(self, obj):
+        if obj is None:
+            return _("Nieuw bedrijfsmiddel")
+        return _("Bedrijfsmiddel %(name)s bewerken") % {"name": obj.name}
+
+    def save(self, form, obj):
         data, expected = form.pop_revision()
-        try:
-            saved = services.asset_save(
-                organisation=request.organisation,
-                membership=request.membership,
-                asset=asset,
-                expected_revision=expected,
-                **data,
-            )
-        except services.StaleRevision as e:
-            conflict = _stale(form, e, _model_values(form, e.current))
-        except ValidationError as e:
-            _apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Bedrijfsmiddel %(name)s is opgeslagen.") % {"name": saved})
-            return redirect("risks:asset", org=org, pk=saved.pk)
-    return _edit_response(request, form, asset, "asset", conflict)
+        return services.asset_save(
+            organisation=self.organisation, membership=self.membership, asset=obj, expected_revision=expected, **data
+        )
 
 
-def _edit_response(request, form, obj, kind: str, conflict: dict | None) -> TemplateResponse:
-    """The edit page: 200 to start, 400 with the errors, 409 when someone else saved in between."""
-    status = 409 if conflict else _status(form)
-    if obj is not None and obj.pk is None:
-        obj = None
-    context = {"form": form, "object": obj, "kind": kind, "conflict": conflict}
-    return TemplateResponse(request, "risks/edit.html", context, status=status)
+class AssetDelete(RegisterMixin, generic.ObjectDeleteView):
+    model = Asset
+    detail_url_name = "risks:asset"
+    delete_rule = "risks.manage_register"
+    list_url_name = "risks:assets"
+    success_message = gettext_lazy("Bedrijfsmiddel %(name)s is verwijderd.")
 
+    def dependents(self, obj):
+        risks = selectors.asset_dependents(asset=obj)["risks"]
+        intro = ngettext(
+            "Dit bedrijfsmiddel wordt genoemd in %(counter)s risico. Dat risico blijft bestaan, maar verliest de "
+            "koppeling:",
+            "Dit bedrijfsmiddel wordt genoemd in %(counter)s risico's. Die blijven bestaan, maar verliezen de "
+            "koppeling:",
+            len(risks),
+        ) % {"counter": len(risks)}
+        return [generic.Dependents(intro, risks, empty=_("Geen risico's verwijzen naar dit bedrijfsmiddel."))]
 
-@org_permission("edit")
-def asset_delete(request, org, pk):
-    asset = get_object_or_404(Asset, pk=pk)
-    permissions.require(permissions.can_manage_register(request.membership))
-    if request.method == "POST":
-        services.asset_delete(membership=request.membership, asset=asset)
-        messages.success(request, _("Bedrijfsmiddel %(name)s is verwijderd.") % {"name": asset})
-        return redirect("risks:assets", org=org)
-    return TemplateResponse(
-        request,
-        "risks/confirm_delete.html",
-        {"object": asset, "kind": "asset", **selectors.asset_dependents(asset=asset)},
-    )
+    def delete(self, obj):
+        services.asset_delete(membership=self.membership, asset=obj)
 
 
 # --- Threats -------------------------------------------------------------------------------
@@ -286,64 +234,58 @@ def threat_list(request, org):
     )
 
 
-@org_permission("edit")
-def threat_edit(request, org, pk=None):
-    threat = get_object_or_404(LocalThreat, pk=pk) if pk else None
-    permissions.require(permissions.can_manage_register(request.membership))
-    form = LocalThreatForm(request.POST or None, instance=threat)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+class ThreatEdit(RegisterMixin, generic.ObjectEditView):
+    model = LocalThreat
+    form_class = LocalThreatForm
+    create_rule = edit_rule = "risks.manage_register"
+    list_url_name = "risks:threats"
+    success_message = gettext_lazy("De dreiging is opgeslagen.")
+
+    def get_title(self, obj):
+        if obj is None:
+            return _("Nieuwe eigen dreiging")
+        return _("Dreiging %(name)s bewerken") % {"name": obj.name}
+
+    def get_return_url(self, obj):
+        # Own threats are listed beside the catalogue; they have no page of their own.
+        return self.url("risks:threats")
+
+    def save(self, form, obj):
         data, expected = form.pop_revision()
-        try:
-            services.local_threat_save(
-                organisation=request.organisation,
-                membership=request.membership,
-                threat=threat,
-                expected_revision=expected,
-                **data,
-            )
-        except services.StaleRevision as e:
-            conflict = _stale(form, e, _model_values(form, e.current))
-        except ValidationError as e:
-            _apply_validation_error(form, e)
-        else:
-            messages.success(request, _("De dreiging is opgeslagen."))
-            return redirect("risks:threats", org=org)
-    return _edit_response(request, form, threat, "threat", conflict)
+        return services.local_threat_save(
+            organisation=self.organisation, membership=self.membership, threat=obj, expected_revision=expected, **data
+        )
 
 
-@org_permission("edit")
-def threat_delete(request, org, pk):
-    threat = get_object_or_404(LocalThreat, pk=pk)
-    permissions.require(permissions.can_manage_register(request.membership))
-    dependents = selectors.local_threat_dependents(threat=threat)
-    error = None
-    if request.method == "POST":
-        try:
-            services.local_threat_delete(membership=request.membership, threat=threat)
-        except ValidationError as e:
-            error = e.messages[0]
-        else:
-            messages.success(request, _("De dreiging is verwijderd."))
-            return redirect("risks:threats", org=org)
-    return TemplateResponse(
-        request,
-        "risks/confirm_delete.html",
-        {"object": threat, "kind": "threat", "blocked": bool(dependents["risks"]), "error": error, **dependents},
-        status=400 if error else 200,
-    )
+class ThreatDelete(RegisterMixin, generic.ObjectDeleteView):
+    model = LocalThreat
+    delete_rule = "risks.manage_register"
+    list_url_name = "risks:threats"
+    success_message = gettext_lazy("De dreiging is verwijderd.")
+
+    def dependents(self, obj):
+        intro = _(
+            "Deze dreiging kan niet worden verwijderd zolang deze risico's haar gebruiken. Kies bij die risico's "
+            "eerst een andere dreiging:"
+        )
+        risks = selectors.local_threat_dependents(threat=obj)["risks"]
+        return [generic.Dependents(intro, risks, blocks=True, link="risks:risk_edit")]
+
+    def delete(self, obj):
+        services.local_threat_delete(membership=self.membership, threat=obj)
 
 
 # --- Risks ---------------------------------------------------------------------------------
 
 
-@org_permission("view")
-def risk_list(request, org):
-    form = RiskFilterForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        d = form.cleaned_data
-        filters = {
+class RiskList(RegisterMixin, generic.ObjectListView):
+    template_name = "risks/risks.html"
+    partial_template_name = "risks/_risk_table.html"
+    filter_form_class = RiskFilterForm
+    selector = selectors.risk_list
+
+    def filters(self, d):
+        return {
             "query": d["q"],
             "theme": d["thema"].pk if d["thema"] else None,
             "treatment": d["besluit"],
@@ -353,99 +295,96 @@ def risk_list(request, org):
             "likelihood": d["kans"],
             "impact": d["impact"],
         }
-    page = paginate(
-        selectors.risk_list(organisation=request.organisation, **filters),
-        page=request.GET.get("pagina"),
-        per_page=PER_PAGE,
-    )
-    template = "risks/_risk_table.html" if request.htmx and request.htmx.target == "results" else "risks/risks.html"
-    return TemplateResponse(
-        request,
-        template,
-        _ctx(
-            request,
-            form=form,
-            page=page,
-            query=_query_without_page(request),
-            cell=filters if filters.get("likelihood") and filters.get("impact") else None,
-            scale=selectors.scale_for(request.organisation),
-        ),
-    )
+
+    def get_extra_context(self, form, filters):
+        return {
+            "cell": filters if filters.get("likelihood") and filters.get("impact") else None,
+            "scale": selectors.scale_for(self.organisation),
+        }
 
 
-@org_permission("view")
-def risk_detail(request, org, pk):
-    risk = get_object_or_404(selectors.risk_detail_queryset(), pk=pk)
-    scale = selectors.scale_for(request.organisation)
-    return TemplateResponse(
-        request,
-        "risks/risk_detail.html",
-        _ctx(
-            request,
-            risk=risk,
-            scale=scale,
-            inherent_level=scoring.LEVEL_LABELS[scoring.level(risk.inherent_score, scale)],
-            current_level=scoring.LEVEL_LABELS[scoring.level(risk.current_score, scale)],
-            can_edit=permissions.can_edit_object(request.membership, risk),
-        ),
-    )
+class RiskDetail(RegisterMixin, generic.ObjectDetailView):
+    template_name = "risks/risk_detail.html"
+    context_object_name = "risk"
+
+    def get_queryset(self):
+        return selectors.risk_detail_queryset()
+
+    def get_extra_context(self, risk):
+        scale = selectors.scale_for(self.organisation)
+        return {
+            "scale": scale,
+            "inherent_level": scoring.LEVEL_LABELS[scoring.level(risk.inherent_score, scale)],
+            "current_level": scoring.LEVEL_LABELS[scoring.level(risk.current_score, scale)],
+            "can_edit": self.allowed("risks.edit_object", risk),
+        }
 
 
-@org_permission("edit")
-def risk_edit(request, org, pk=None):
-    organisation = request.organisation
-    risk = get_object_or_404(Risk, pk=pk) if pk else None
-    if risk is not None:
-        permissions.require(permissions.can_edit_object(request.membership, risk))
-    _require_posted_themes(request)
-    scale = selectors.scale_for(organisation)
-    initial = RiskForm.initial_for(risk) if risk else {}
-    form = RiskForm(
-        request.POST or None, initial=initial, organisation=organisation, membership=request.membership, scale=scale
-    )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.risk_save(
-                organisation=organisation,
-                membership=request.membership,
-                risk=risk,
-                scale=scale,
-                **form.service_kwargs(),
-            )
-        except services.StaleRevision as e:
-            conflict = _stale(form, e, RiskForm.initial_for(e.current))
-        except ValidationError as e:
-            _apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Risico %(name)s is opgeslagen.") % {"name": saved})
-            return redirect("risks:risk", org=org, pk=saved.pk)
-    return _edit_response(request, form, risk, "risk", conflict)
+class RiskEdit(ThemedEditMixin, RegisterMixin, generic.ObjectEditView):
+    model = Risk
+    form_class = RiskForm
+    detail_url_name = "risks:risk"
+    list_url_name = "risks:risks"
+    success_message = gettext_lazy("Risico %(name)s is opgeslagen.")
+
+    def get_title(self, obj):
+        if obj is None:
+            return _("Nieuw risico")
+        return _("Risico %(name)s bewerken") % {"name": obj.title}
+
+    def get_form_kwargs(self, obj):
+        self.scale = selectors.scale_for(self.organisation)
+        return {
+            "initial": RiskForm.initial_for(obj) if obj else {},
+            "organisation": self.organisation,
+            "membership": self.membership,
+            "scale": self.scale,
+        }
+
+    def saved_values(self, form, current):
+        return RiskForm.initial_for(current)
+
+    def save(self, form, obj):
+        return services.risk_save(
+            organisation=self.organisation,
+            membership=self.membership,
+            risk=obj,
+            scale=self.scale,
+            **form.service_kwargs(),
+        )
 
 
-@org_permission("edit")
-def risk_delete(request, org, pk):
-    risk = get_object_or_404(Risk, pk=pk)
-    permissions.require(permissions.can_edit_object(request.membership, risk))
-    if request.method == "POST":
-        services.risk_delete(membership=request.membership, risk=risk)
-        messages.success(request, _("Risico %(name)s is verwijderd.") % {"name": risk})
-        return redirect("risks:risks", org=org)
-    return TemplateResponse(
-        request, "risks/confirm_delete.html", {"object": risk, "kind": "risk", **selectors.risk_dependents(risk=risk)}
-    )
+class RiskDelete(RegisterMixin, generic.ObjectDeleteView):
+    model = Risk
+    detail_url_name = "risks:risk"
+    delete_rule = "risks.edit_object"
+    list_url_name = "risks:risks"
+    success_message = gettext_lazy("Risico %(name)s is verwijderd.")
+
+    def dependents(self, obj):
+        measures = selectors.risk_dependents(risk=obj)["measures"]
+        intro = ngettext(
+            "%(counter)s maatregel vermindert dit risico. De maatregel blijft bestaan, maar verliest de koppeling:",
+            "%(counter)s maatregelen verminderen dit risico. Die blijven bestaan, maar verliezen de koppeling:",
+            len(measures),
+        ) % {"counter": len(measures)}
+        return [generic.Dependents(intro, measures, empty=_("Geen maatregelen verwijzen naar dit risico."))]
+
+    def delete(self, obj):
+        services.risk_delete(membership=self.membership, risk=obj)
 
 
 # --- Measures ------------------------------------------------------------------------------
 
 
-@org_permission("view")
-def measure_list(request, org):
-    form = MeasureFilterForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        d = form.cleaned_data
-        filters = {
+class MeasureList(RegisterMixin, generic.ObjectListView):
+    template_name = "risks/measures.html"
+    partial_template_name = "risks/_measure_table.html"
+    filter_form_class = MeasureFilterForm
+    selector = selectors.measure_list
+
+    def filters(self, d):
+        return {
             "query": d["q"],
             "theme": d["thema"].pk if d["thema"] else None,
             "goal": d["doel"].pk if d["doel"] else None,
@@ -454,71 +393,84 @@ def measure_list(request, org):
             "kind": d["soort"],
             "sort": d["sorteer"],
         }
-    page = paginate(
-        selectors.measure_list(organisation=request.organisation, **filters),
-        page=request.GET.get("pagina"),
-        per_page=PER_PAGE,
-    )
-    for measure in page.object_list:
-        measure.can_edit = permissions.can_edit_object(request.membership, measure)
-    template = (
-        "risks/_measure_table.html" if request.htmx and request.htmx.target == "results" else "risks/measures.html"
-    )
-    return TemplateResponse(
-        request,
-        template,
-        _ctx(
-            request,
-            form=form,
-            page=page,
-            query=_query_without_page(request),
-            statuses=Measure.Status.choices,
-        ),
-    )
+
+    def alter_page(self, page):
+        for measure in page.object_list:
+            measure.can_edit = self.allowed("risks.edit_object", measure)
+
+    def get_extra_context(self, form, filters):
+        return {"statuses": Measure.Status.choices}
 
 
-@org_permission("view")
-def measure_detail(request, org, pk):
-    measure = get_object_or_404(selectors.measure_detail_queryset(), pk=pk)
-    return TemplateResponse(
-        request,
-        "risks/measure_detail.html",
-        _ctx(
-            request,
-            measure=measure,
-            can_edit=permissions.can_edit_object(request.membership, measure),
-            dependents=selectors.measure_dependents(measure=measure),
-        ),
-    )
+class MeasureDetail(RegisterMixin, generic.ObjectDetailView):
+    template_name = "risks/measure_detail.html"
+    context_object_name = "measure"
+
+    def get_queryset(self):
+        return selectors.measure_detail_queryset()
+
+    def get_extra_context(self, measure):
+        return {
+            "can_edit": self.allowed("risks.edit_object", measure),
+            "dependents": selectors.measure_dependents(measure=measure),
+        }
 
 
-@org_permission("edit")
-def measure_edit(request, org, pk=None):
-    organisation = request.organisation
-    measure = get_object_or_404(Measure, pk=pk) if pk else None
-    if measure is not None:
-        permissions.require(permissions.can_edit_object(request.membership, measure))
-    _require_posted_themes(request)
-    initial = MeasureForm.initial_for(measure) if measure else {}
-    if measure is None and request.GET.get("risico", "").isdigit():
-        initial["risks"] = list(Risk.objects.filter(organisation=organisation, pk=int(request.GET["risico"])))
-    form = MeasureForm(request.POST or None, initial=initial, organisation=organisation, membership=request.membership)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+class MeasureEdit(ThemedEditMixin, RegisterMixin, generic.ObjectEditView):
+    model = Measure
+    form_class = MeasureForm
+    detail_url_name = "risks:measure"
+    list_url_name = "risks:measures"
+    success_message = gettext_lazy("Maatregel %(name)s is opgeslagen.")
+
+    def get_title(self, obj):
+        if obj is None:
+            return _("Nieuwe maatregel")
+        return _("Maatregel %(name)s bewerken") % {"name": obj.title}
+
+    def get_form_kwargs(self, obj):
+        initial = MeasureForm.initial_for(obj) if obj else {}
+        risk_id = self.request.GET.get("risico", "")
+        if obj is None and risk_id.isdigit():
+            # "Add a measure" from a risk's page starts with that risk linked.
+            initial["risks"] = list(Risk.objects.filter(organisation=self.organisation, pk=int(risk_id)))
+        return {"initial": initial, "organisation": self.organisation, "membership": self.membership}
+
+    def saved_values(self, form, current):
+        return MeasureForm.initial_for(current)
+
+    def save(self, form, obj):
         try:
-            saved = services.measure_save(
-                organisation=organisation, membership=request.membership, measure=measure, **form.service_kwargs()
+            return services.measure_save(
+                organisation=self.organisation, membership=self.membership, measure=obj, **form.service_kwargs()
             )
-        except services.StaleRevision as e:
-            conflict = _stale(form, e, MeasureForm.initial_for(e.current))
         except services.LinkNotAllowed as e:
-            form.add_error(e.field, e.message)
-        except ValidationError as e:
-            _apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Maatregel %(name)s is opgeslagen.") % {"name": saved})
-            return redirect("risks:measure", org=org, pk=saved.pk)
-    return _edit_response(request, form, measure, "measure", conflict)
+            # A risk the expert may not change: shown at the field, the rest of the input kept.
+            raise ValidationError({e.field: e.message}) from e
+
+
+class MeasureDelete(RegisterMixin, generic.ObjectDeleteView):
+    model = Measure
+    detail_url_name = "risks:measure"
+    delete_rule = "risks.edit_object"
+    list_url_name = "risks:measures"
+    success_message = gettext_lazy("Maatregel %(name)s is verwijderd.")
+
+    def dependents(self, obj):
+        found = selectors.measure_dependents(measure=obj)
+        groups = [
+            generic.Dependents(_("Deze risico's verliezen de koppeling met de maatregel:"), found["risks"]),
+            generic.Dependents(
+                _("Deze vastgelegde conflicten worden ook verwijderd:"),
+                [f"{c.measure_a} ↔ {c.measure_b}" for c in found["conflicts"]],
+            ),
+        ]
+        if not found["risks"] and not found["conflicts"]:
+            groups.append(generic.Dependents("", empty=_("Niets anders verwijst naar deze maatregel.")))
+        return groups
+
+    def delete(self, obj):
+        services.measure_delete(membership=self.membership, measure=obj)
 
 
 @require_POST
@@ -526,7 +478,7 @@ def measure_edit(request, org, pk=None):
 def measure_status(request, org, pk):
     """Inline status change: htmx swaps the table row, a plain form post returns to the list."""
     measure = get_object_or_404(Measure.objects.prefetch_related("themes", "goals"), pk=pk)
-    permissions.require(permissions.can_edit_object(request.membership, measure))
+    permissions.require(request.membership, "risks.edit_object", measure)
     form = MeasureStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Kies een geldige status."), status=400)
@@ -555,8 +507,14 @@ def measure_status(request, org, pk):
             )
         return TemplateResponse(
             request,
-            "risks/edit.html",
-            {"form": None, "object": current, "kind": "measure", "conflict": {"message": notice, "rows": []}},
+            "core/object_edit.html",
+            {
+                "form": None,
+                "object": current,
+                "title": _("Maatregel %(name)s bewerken") % {"name": current.title},
+                "subnav_template": "risks/_subnav.html",
+                "conflict": {"message": notice, "rows": []},
+            },
             status=409,
         )
     if request.htmx:
@@ -577,86 +535,67 @@ def measure_status(request, org, pk):
     return redirect("risks:measures", org=org)
 
 
-@org_permission("edit")
-def measure_delete(request, org, pk):
-    measure = get_object_or_404(Measure, pk=pk)
-    permissions.require(permissions.can_edit_object(request.membership, measure))
-    if request.method == "POST":
-        services.measure_delete(membership=request.membership, measure=measure)
-        messages.success(request, _("Maatregel %(name)s is verwijderd.") % {"name": measure})
-        return redirect("risks:measures", org=org)
-    return TemplateResponse(
-        request,
-        "risks/confirm_delete.html",
-        {"object": measure, "kind": "measure", **selectors.measure_dependents(measure=measure)},
-    )
-
-
 # --- Conflicts -----------------------------------------------------------------------------
 
 
 def _with_edit_flags(request, conflicts) -> list:
-    """Mark each conflict the member may edit: the same rule as conflict_edit (either measure)."""
+    """Mark each conflict the member may edit: the rule conflict_edit asks (both measures)."""
     conflicts = list(conflicts)
     for conflict in conflicts:
-        conflict.editable = permissions.can_edit_conflict(request.membership, conflict.measure_a, conflict.measure_b)
+        conflict.editable = permissions.allowed(request.membership, "risks.edit_conflict", conflict)
     return conflicts
 
 
-@org_permission("edit")
-def conflict_edit(request, org, pk=None):
-    organisation = request.organisation
-    conflict = (
-        get_object_or_404(MeasureConflict.objects.select_related("measure_a", "measure_b"), pk=pk) if pk else None
-    )
-    initial = {}
-    if conflict is not None:
-        initial = {
-            "measure_a": conflict.measure_a,
-            "measure_b": conflict.measure_b,
-            "description": conflict.description,
-            "resolution": conflict.resolution,
-            "state": conflict.state,
-            "revision": conflict.revision,
-        }
-        if not permissions.can_edit_conflict(request.membership, conflict.measure_a, conflict.measure_b):
-            raise PermissionDenied
-    elif request.GET.get("maatregel", "").isdigit():
-        initial["measure_a"] = Measure.objects.filter(pk=int(request.GET["maatregel"])).first()
-    form = ConflictForm(request.POST or None, initial=initial, organisation=organisation)
-    stale = None
-    if request.method == "POST" and form.is_valid():
+class ConflictEdit(RegisterMixin, generic.ObjectEditView):
+    model = MeasureConflict
+    related = ("measure_a", "measure_b")
+    form_class = ConflictForm
+    edit_rule = "risks.edit_conflict"
+    list_url_name = "risks:overview"
+    success_message = gettext_lazy("Het conflict is vastgelegd.")
+    FIELDS = ("measure_a", "measure_b", "description", "resolution", "state")
+
+    def get_title(self, obj):
+        return _("Conflict bewerken") if obj is not None else _("Conflict tussen maatregelen vastleggen")
+
+    def get_return_url(self, obj):
+        # Conflicts are listed on the integral view; they have no page of their own.
+        return self.url("risks:overview")
+
+    def get_form_kwargs(self, obj):
+        initial = {}
+        if obj is not None:
+            initial = {f: getattr(obj, f) for f in self.FIELDS} | {"revision": obj.revision}
+        elif self.request.GET.get("maatregel", "").isdigit():
+            initial["measure_a"] = Measure.objects.filter(pk=int(self.request.GET["maatregel"])).first()
+        return {"initial": initial, "organisation": self.organisation}
+
+    def saved_values(self, form, current):
+        return {f: getattr(current, f) for f in self.FIELDS}
+
+    def save(self, form, obj):
         data, expected = form.pop_revision()
-        try:
-            services.conflict_save(
-                organisation=organisation,
-                membership=request.membership,
-                conflict=conflict,
-                expected_revision=expected,
-                **data,
-            )
-        except services.StaleRevision as e:
-            current = e.current
-            saved = {f: getattr(current, f) for f in ("measure_a", "measure_b", "description", "resolution", "state")}
-            stale = _stale(form, e, saved)
-        except ValidationError as e:
-            _apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Het conflict is vastgelegd."))
-            return redirect("risks:overview", org=org)
-    return _edit_response(request, form, conflict, "conflict", stale)
+        return services.conflict_save(
+            organisation=self.organisation,
+            membership=self.membership,
+            conflict=obj,
+            expected_revision=expected,
+            **data,
+        )
 
 
-@org_permission("edit")
-def conflict_delete(request, org, pk):
-    conflict = get_object_or_404(MeasureConflict.objects.select_related("measure_a", "measure_b"), pk=pk)
-    if not permissions.can_edit_conflict(request.membership, conflict.measure_a, conflict.measure_b):
-        raise PermissionDenied
-    if request.method == "POST":
-        services.conflict_delete(membership=request.membership, conflict=conflict)
-        messages.success(request, _("Het conflict is verwijderd."))
-        return redirect("risks:overview", org=org)
-    return TemplateResponse(request, "risks/confirm_delete.html", {"object": conflict, "kind": "conflict"})
+class ConflictDelete(RegisterMixin, generic.ObjectDeleteView):
+    model = MeasureConflict
+    related = ("measure_a", "measure_b")
+    delete_rule = "risks.edit_conflict"
+    list_url_name = "risks:overview"
+    success_message = gettext_lazy("Het conflict is verwijderd.")
+
+    def describe(self, obj):
+        return f"{obj.measure_a} ↔ {obj.measure_b}: {obj.description}"
+
+    def delete(self, obj):
+        services.conflict_delete(membership=self.membership, conflict=obj)
 
 
 # --- Excel ---------------------------------------------------------------------------------
@@ -684,7 +623,7 @@ def import_xlsx(request, org):
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST":
-        permissions.require(permissions.can_create_themed(request.membership))
+        permissions.require(request.membership, "risks.create_themed")
     if request.method == "POST" and form.is_valid():
         try:
             result = excel.import_register(
@@ -706,3 +645,30 @@ def import_xlsx(request, org):
         {"form": form, "errors": errors},
         status=400 if errors or form.errors else 200,
     )
+
+
+# --- Report --------------------------------------------------------------------------------
+
+
+def _report_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@org_permission("view")
+def report_pdf(request, org):
+    from . import report
+
+    content = report.render_pdf(report.register_report(organisation=request.organisation))
+    return _report_response(content, "application/pdf", f"weerbaar-risicobeeld-{org}.pdf")
+
+
+@org_permission("view")
+def report_word(request, org):
+    from weerbaar.documents.word import DOCX_CONTENT_TYPE
+
+    from . import report
+
+    content = report.render_word(report.register_report(organisation=request.organisation))
+    return _report_response(content, DOCX_CONTENT_TYPE, f"weerbaar-risicobeeld-{org}.docx")
