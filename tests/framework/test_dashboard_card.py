@@ -12,5 +12,5 @@ def test_dashboard_card_invites_to_start_then_shows_versions(demostad, coordinat
     page = coordinator_client.get("/g/demostad/").content.decode()
     assert "Versie 1 vastgesteld op" in page
     assert "Versie 2: concept." in page
-    # Parts that do not exist yet keep a clear empty state.
-    assert "Dit onderdeel volgt in een latere versie." in page
+    # Only parts that exist register a card; core shows no placeholders of its own.
+    assert "Dit onderdeel volgt in een latere versie." not in page

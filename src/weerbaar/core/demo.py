@@ -4,8 +4,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_scopes import scope
 
-from weerbaar.knowledge.models import Theme
-
 from .models import Membership, Organisation, Role
 
 DEMO_PASSWORD = "weerbaar-demo"
@@ -54,7 +52,9 @@ def load_demo() -> list[Organisation]:
                     organisation=org, user=user, defaults={"role": role}
                 )
                 if created and role == Role.EXPERT:
-                    membership.themes.set(Theme.objects.filter(slug__in=["informatiebeveiliging"]))
+                    # The theme model through the relation: core does not import the knowledge app.
+                    themes = membership.themes.model.objects.filter(slug__in=["informatiebeveiliging"])
+                    membership.themes.set(themes)
     for email, national_role, name in NATIONAL_USERS:
         _user(email, name, national_role)
     return orgs

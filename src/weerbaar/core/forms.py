@@ -4,9 +4,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
-from weerbaar.knowledge.models import Theme
-
-from .models import PROVINCES, Organisation, Role
+from .models import PROVINCES, Membership, Organisation, Role
 
 
 class UtrechtFormRenderer(TemplatesSetting):
@@ -20,7 +18,9 @@ class ThemeChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Theme.objects.order_by("order"))
+        # The theme model through the membership's relation: core does not import the knowledge app.
+        theme_model = Membership._meta.get_field("themes").related_model
+        kwargs.setdefault("queryset", theme_model.objects.order_by("order"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Beperkt tot thema's"))
         kwargs.setdefault("help_text", _("Alleen voor thema-experts. Geen keuze betekent: alle thema's."))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FrameworkConfig(AppConfig):
@@ -7,8 +8,21 @@ class FrameworkConfig(AppConfig):
     verbose_name = "Strategisch kader"
 
     def ready(self):
-        from weerbaar.core.dashboard import register
+        from weerbaar.core.registry import Export, dashboard_cards, demo_loaders, exports
 
         from .dashboard import framework_card
+        from .demo import load_demo_documents, load_for_demo
 
-        register("framework", 10, framework_card)
+        dashboard_cards.register("framework", framework_card, order=10)
+        # After the municipalities and users (core), before the register that refers to goals.
+        demo_loaders.register("framework", load_for_demo, order=10)
+        demo_loaders.register("framework-documents", load_demo_documents, order=20)
+        for fmt, url_name, title in (
+            ("docx", "framework:export_word", _("Strategisch kader (Word)")),
+            ("pdf", "framework:export_pdf", _("Strategisch kader (PDF)")),
+        ):
+            exports.register(
+                f"framework.{fmt}",
+                Export(title=title, formats=(fmt,), url_name=url_name, app=self.label, needs=("pk",)),
+                order=10,
+            )

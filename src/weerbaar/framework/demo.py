@@ -196,3 +196,16 @@ def _add_demo_extras(org, framework, StepComment, WordTemplate) -> None:
         services.word_template_upload(
             organisation=org, membership=coordinator, name="huisstijl-demostad.docx", content=demo_word_template()
         )
+
+
+def load_for_demo(organisations: dict[str, Organisation]) -> list[Framework]:
+    """The demo loader that ``load_demo`` runs (registered in :mod:`weerbaar.framework.apps`)."""
+    return load_demo_frameworks()
+
+
+def load_demo_documents(organisations: dict[str, Organisation]) -> None:
+    """Demostad's adopted framework exported to Word by a background job."""
+    from .demo_documents import load_document_demo
+
+    if "demostad" in organisations:
+        load_document_demo(organisations["demostad"])

@@ -31,3 +31,9 @@ def load_knowledge_demo(organisation: Organisation) -> None:
             ),
             anonymous=False,
         )
+
+
+def load_for_demo(organisations: dict[str, Organisation]) -> None:
+    """The demo loader that ``load_demo`` runs (registered in :mod:`weerbaar.knowledge.apps`)."""
+    if "demostad" in organisations:
+        load_knowledge_demo(organisations["demostad"])

@@ -8,8 +8,23 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risico's en maatregelen")
 
     def ready(self):
-        from weerbaar.core.dashboard import register
+        from weerbaar.core.registry import Export, dashboard_cards, demo_loaders, exports
 
         from .dashboard import risks_card
+        from .demo import load_for_demo
 
-        register("risks", 20, risks_card)
+        dashboard_cards.register("risks", risks_card, order=20)
+        demo_loaders.register("risks", load_for_demo, order=30)
+        exports.register(
+            "risks.register",
+            Export(
+                title=_("Register (Excel)"),
+                formats=("xlsx",),
+                url_name="risks:export",
+                app=self.label,
+                description=_(
+                    "Bedrijfsmiddelen, risico's, maatregelen, dreigingen en conflicten, één blad per register."
+                ),
+            ),
+            order=20,
+        )

@@ -1,1023 +1,232 @@
-"""A realistic register for Demostad: assets, risks and measures across all themes.
+"""A realistic register for Demostad, read from ``content/demo_register.yaml``.
 
-Idempotent: items are matched by reference (BM-001, R-001, M-001) and never overwritten,
-so re-running keeps whatever a user changed in the demo. Includes some overlaps (measures
-of different themes on the same risk and goal), risks above the acceptance level without
-measures, and one recorded conflict (strict access control against the open town hall).
+The assets, risks and measures go through the register's Excel import
+(:func:`weerbaar.risks.excel.import_register`): the content is written to a workbook in memory
+and read back like an upload, so every ``make run`` exercises the import path. Own threats, the
+matrix labels and the conflict, which the workbook does not hold, go through the services.
+
+Idempotent: items are matched by reference (BM-001, R-001, M-001) and only missing ones are
+created, so re-running keeps whatever a user changed in the demo. The content includes some
+overlaps (measures of different themes on the same risk and goal), risks above the acceptance
+level without measures, and one recorded conflict (strict access control against the open
+town hall).
 """
 
-import datetime
-from decimal import Decimal
+from __future__ import annotations
 
+import datetime
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django_scopes import scope
 
 from weerbaar.core.models import Membership, Organisation, Role
+from weerbaar.documents.excel import Sheet, build_workbook
 from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
 
-from . import services
+from . import excel, services
 from .content import load_threats
-from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, RiskMatrix, Threat
+from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, RiskMatrix
 
-A = Asset.Kind
-ASSETS = [
-    ("BM-001", "Gemeentehuis", A.BUILDING, 4, "Markt 1", "Facilitaire zaken"),
-    (
-        "BM-002",
-        "Publiekshal en balies burgerzaken",
-        A.BUILDING,
-        3,
-        "Gemeentehuis, begane grond",
-        "Teamleider burgerzaken",
-    ),
-    ("BM-003", "Raadzaal en collegekamer", A.BUILDING, 3, "Gemeentehuis, eerste verdieping", "Griffie"),
-    ("BM-004", "Gemeentewerf", A.BUILDING, 2, "Industrieweg 12", "Buitendienst"),
-    ("BM-005", "Milieustraat", A.BUILDING, 2, "Industrieweg 14", "Buitendienst"),
-    ("BM-006", "Serverruimte gemeentehuis", A.INSTALLATION, 4, "Gemeentehuis, kelder", "Team ICT"),
-    ("BM-007", "Datacenter van de hostingpartij", A.ICT, 4, "Extern", "Team ICT"),
-    ("BM-008", "Basisregistratie Personen (BRP)", A.INFORMATION, 4, "", "Burgerzaken"),
-    ("BM-009", "Zaaksysteem", A.ICT, 4, "", "Informatiemanager"),
-    ("BM-010", "Financieel systeem", A.ICT, 3, "", "Team financiën"),
-    ("BM-011", "E-mail en samenwerkingsomgeving", A.ICT, 3, "", "Team ICT"),
-    ("BM-012", "Website en e-loket", A.ICT, 3, "", "Communicatie"),
-    ("BM-013", "Werkplekken en laptops", A.ICT, 2, "", "Team ICT"),
-    ("BM-014", "Vertrouwelijke collegestukken", A.INFORMATION, 3, "", "Bestuurssecretariaat"),
-    ("BM-015", "Dossiers handhaving en ondermijning", A.INFORMATION, 4, "", "Team handhaving"),
-    ("BM-016", "Personeelsdossiers", A.INFORMATION, 3, "", "HR"),
-    ("BM-017", "Baliemedewerkers burgerzaken", A.PEOPLE, 3, "Publiekshal", "Teamleider burgerzaken"),
-    ("BM-018", "Handhavers en boa's", A.PEOPLE, 3, "Buitendienst", "Teamleider handhaving"),
-    ("BM-019", "Burgemeester en wethouders", A.PEOPLE, 4, "", "Gemeentesecretaris"),
-    ("BM-020", "Raadsleden", A.PEOPLE, 3, "", "Griffier"),
-    ("BM-021", "Medewerkers sociaal domein (huisbezoeken)", A.PEOPLE, 3, "", "Teamleider sociaal domein"),
-    ("BM-022", "Blanco reisdocumenten en waardedocumenten", A.OTHER, 4, "Kluis burgerzaken", "Burgerzaken"),
-    ("BM-023", "Toegangscontrole en camera's", A.INSTALLATION, 3, "Gemeentehuis", "Facilitaire zaken"),
-    ("BM-024", "Noodstroomvoorziening", A.INSTALLATION, 3, "Gemeentehuis", "Facilitaire zaken"),
-    ("BM-025", "Gemalen en verkeersinstallaties", A.INSTALLATION, 3, "Buitengebied", "Team beheer openbare ruimte"),
-    ("BM-026", "Bezoekers van het gemeentehuis", A.PEOPLE, 2, "Publiekshal", "Facilitaire zaken"),
-    ("BM-027", "Verkiezingsproces en uitslag", A.INFORMATION, 4, "", "Burgerzaken"),
-    ("BM-028", "Sleutels en toegangspassen", A.OTHER, 2, "", "Facilitaire zaken"),
-]
+CONTENT = Path(__file__).parent / "content" / "demo_register.yaml"
+NOTHING = {"assets": 0, "risks": 0, "measures": 0}
 
-LOCAL_THREATS = [
-    ("Manipulatie van verkiezingen", True, "Pogingen om stemmen, telling of uitslag te beïnvloeden.", ["governance"]),
-    (
-        "Onduidelijke verantwoordelijkheden",
-        False,
-        "Niemand voelt zich eigenaar van beveiliging; maatregelen vallen tussen afdelingen in.",
-        ["governance", "visie-beleid-kwaliteit"],
-    ),
-]
 
-IB, FB, PB, INT, GOV, AW, PREP, VBK = (
-    "informatiebeveiliging",
-    "fysieke-beveiliging",
-    "personele-beveiliging",
-    "integriteit",
-    "governance",
-    "awareness",
-    "preparatie",
-    "visie-beleid-kwaliteit",
-)
-T = Risk.Treatment
-# ref, title, threat (slug or own name), assets, themes, inherent (l, i), residual (l, i) or None, treatment, owner
-RISKS = [
-    (
-        "R-001",
-        "Agressie aan de balie burgerzaken",
-        "agressie-geweld",
-        ["BM-002", "BM-017"],
-        [PB, FB],
-        (4, 4),
-        (3, 3),
-        T.REDUCE,
-        "Teamleider burgerzaken",
-    ),
-    (
-        "R-002",
-        "Intimidatie van de burgemeester bij de woning",
-        "intimidatie-bedreiging",
-        ["BM-019"],
-        [PB, INT],
-        (3, 5),
-        (2, 4),
-        T.REDUCE,
-        "Gemeentesecretaris",
-    ),
-    (
-        "R-003",
-        "Ransomware legt het zaaksysteem plat",
-        "cyberaanval",
-        ["BM-009", "BM-007"],
-        [IB, PREP],
-        (3, 5),
-        (2, 4),
-        T.REDUCE,
-        "CISO",
-    ),
-    (
-        "R-004",
-        "Overgenomen account na phishing",
-        "phishing-social-engineering",
-        ["BM-011"],
-        [IB, AW],
-        (4, 3),
-        (3, 2),
-        T.REDUCE,
-        "CISO",
-    ),
-    (
-        "R-005",
-        "Medewerker raadpleegt de BRP zonder reden",
-        "datalek-insider",
-        ["BM-008"],
-        [IB, INT],
-        (3, 4),
-        (2, 3),
-        T.REDUCE,
-        "Privacy officer",
-    ),
-    (
-        "R-006",
-        "Criminele beïnvloeding van vergunningverlening",
-        "infiltratie-corruptie",
-        ["BM-015"],
-        [INT, PB],
-        (2, 5),
-        (2, 4),
-        T.REDUCE,
-        "Integriteitscoördinator",
-    ),
-    (
-        "R-007",
-        "Inbraak op de gemeentewerf",
-        "inbraak",
-        ["BM-004"],
-        [FB],
-        (3, 3),
-        None,
-        T.ACCEPT,
-        "Teamleider buitendienst",
-    ),
-    (
-        "R-008",
-        "Diefstal van blanco reisdocumenten",
-        "diefstal",
-        ["BM-022"],
-        [FB, INT],
-        (2, 5),
-        (1, 5),
-        T.REDUCE,
-        "Teamleider burgerzaken",
-    ),
-    (
-        "R-009",
-        "Diefstal van een laptop met persoonsgegevens",
-        "diefstal",
-        ["BM-013"],
-        [IB, FB],
-        (4, 3),
-        (4, 1),
-        T.REDUCE,
-        "CISO",
-    ),
-    (
-        "R-010",
-        "Brand in de serverruimte",
-        "brand",
-        ["BM-006"],
-        [FB, PREP],
-        (2, 5),
-        (2, 3),
-        T.TRANSFER,
-        "Facilitair manager",
-    ),
-    (
-        "R-011",
-        "Langdurige stroomuitval in het gemeentehuis",
-        "stroomuitval",
-        ["BM-001", "BM-024"],
-        [FB, PREP],
-        (2, 4),
-        (2, 2),
-        T.REDUCE,
-        "Facilitair manager",
-    ),
-    (
-        "R-012",
-        "Uitval van de hostingpartij",
-        "uitval-leverancier",
-        ["BM-007", "BM-012"],
-        [IB, GOV],
-        (3, 4),
-        None,
-        T.REDUCE,
-        "Informatiemanager",
-    ),
-    (
-        "R-013",
-        "Bezetting van het gemeentehuis tijdens een demonstratie",
-        "demonstratie-bezetting",
-        ["BM-001", "BM-026"],
-        [FB, PREP],
-        (2, 3),
-        None,
-        T.REDUCE,
-        "Facilitair manager",
-    ),
-    (
-        "R-014",
-        "Doxing van handhavers op sociale media",
-        "doxing",
-        ["BM-018"],
-        [PB, AW],
-        (3, 4),
-        None,
-        T.REDUCE,
-        "Teamleider handhaving",
-    ),
-    ("R-015", "Betaling op een valse factuur", "fraude", ["BM-010"], [INT, IB], (3, 3), (2, 2), T.REDUCE, "Controller"),
-    (
-        "R-016",
-        "Uitlekken van vertrouwelijke collegestukken",
-        "datalek-insider",
-        ["BM-014"],
-        [INT, IB],
-        (3, 3),
-        None,
-        T.REDUCE,
-        "Gemeentesecretaris",
-    ),
-    (
-        "R-017",
-        "Agressie bij huisbezoeken in het sociaal domein",
-        "agressie-geweld",
-        ["BM-021"],
-        [PB, PREP],
-        (3, 4),
-        (2, 3),
-        T.REDUCE,
-        "Teamleider sociaal domein",
-    ),
-    (
-        "R-018",
-        "Sabotage door een vertrokken beheerder",
-        "sabotage",
-        ["BM-009", "BM-025"],
-        [IB, PB],
-        (2, 4),
-        (1, 4),
-        T.REDUCE,
-        "CISO",
-    ),
-    (
-        "R-019",
-        "Persoonsgegevens naar de verkeerde ontvanger",
-        "menselijke-fout",
-        ["BM-011", "BM-016"],
-        [IB, AW],
-        (4, 2),
-        (3, 2),
-        T.REDUCE,
-        "Privacy officer",
-    ),
-    (
-        "R-020",
-        "Beïnvloeding van de verkiezingsuitslag",
-        "Manipulatie van verkiezingen",
-        ["BM-027"],
-        [GOV, INT],
-        (1, 5),
-        (1, 4),
-        T.REDUCE,
-        "Teamleider burgerzaken",
-    ),
-    (
-        "R-021",
-        "Wateroverlast in de archiefkelder",
-        "extreem-weer-overstroming",
-        ["BM-001"],
-        [FB],
-        (2, 3),
-        None,
-        T.REDUCE,
-        "Facilitair manager",
-    ),
-    ("R-022", "Afpersing van een raadslid", "afpersing", ["BM-020"], [PB, INT], (2, 4), None, T.REDUCE, "Griffier"),
-    (
-        "R-023",
-        "Vandalisme aan de milieustraat",
-        "vandalisme",
-        ["BM-005"],
-        [FB],
-        (3, 2),
-        None,
-        T.REDUCE,
-        "Teamleider buitendienst",
-    ),
-    (
-        "R-024",
-        "Beveiliging zonder eigenaar en samenhang",
-        "Onduidelijke verantwoordelijkheden",
-        [],
-        [VBK, GOV],
-        (3, 3),
-        (2, 2),
-        T.REDUCE,
-        "Gemeentesecretaris",
-    ),
-    (
-        "R-025",
-        "Hoog verzuim bij een pandemie",
-        "epidemie-pandemie",
-        ["BM-017"],
-        [PREP, PB],
-        (2, 3),
-        None,
-        T.REDUCE,
-        "HR-adviseur",
-    ),
-]
+class DemoContentError(Exception):
+    """The demo content does not import; the message lists the importer's errors."""
 
-MT, MK, MS = Measure.Type, Measure.Kind, Measure.Status
-# ref, title, themes, type, kind, goals, risks, status, deadline year offset, once, yearly, owner, side effects, bio2
-MEASURES = [
-    (
-        "M-001",
-        "Balies met afscherming en vluchtweg",
-        [FB],
-        MT.PREVENTIVE,
-        MK.STRUCTURAL,
-        ["beschermen", "vertragen"],
-        ["R-001"],
-        MS.IN_PLACE,
-        -1,
-        45000,
-        500,
-        "Facilitair manager",
-        "Balies voelen iets minder open.",
-        "",
-    ),
-    (
-        "M-002",
-        "Noodknoppen aan de balies met opvolging",
-        [FB],
-        MT.REPRESSIVE,
-        MK.ELECTRONIC,
-        ["detecteren", "interventie"],
-        ["R-001"],
-        MS.VERIFIED,
-        -1,
-        8000,
-        1200,
-        "Facilitair manager",
-        "",
-        "",
-    ),
-    (
-        "M-003",
-        "Training omgaan met agressie",
-        [PREP],
-        MT.PREVENTIVE,
-        MK.PERSONNEL,
-        ["beschermen", "ontmoedigen"],
-        ["R-001", "R-017"],
-        MS.IN_PLACE,
-        0,
-        0,
-        6000,
-        "HR-adviseur",
-        "Twee dagdelen per medewerker per jaar.",
-        "",
-    ),
-    (
-        "M-004",
-        "Agressieprotocol met nazorg",
-        [PB],
-        MT.RESTORATIVE,
-        MK.ORGANISATIONAL,
-        ["beschermen", "interventie"],
-        ["R-001", "R-017"],
-        MS.VERIFIED,
-        -1,
-        0,
-        0,
-        "HR-adviseur",
-        "",
-        "",
-    ),
-    (
-        "M-005",
-        "Beveiligingsscan en maatregelen woning burgemeester",
-        [PB],
-        MT.PREVENTIVE,
-        MK.STRUCTURAL,
-        ["beschermen"],
-        ["R-002"],
-        MS.IN_PROGRESS,
-        0,
-        15000,
-        0,
-        "Gemeentesecretaris",
-        "",
-        "",
-    ),
-    (
-        "M-006",
-        "Afspraken met politie over bedreigde ambtsdragers",
-        [GOV],
-        MT.REPRESSIVE,
-        MK.ORGANISATIONAL,
-        ["interventie", "beschermen"],
-        ["R-002", "R-022"],
-        MS.IN_PLACE,
-        -1,
-        0,
-        0,
-        "Adviseur OOV",
-        "",
-        "",
-    ),
-    (
-        "M-007",
-        "Multifactorauthenticatie op alle accounts",
-        [IB],
-        MT.PREVENTIVE,
-        MK.TECHNICAL,
-        ["voorkomen-onbevoegde-toegang"],
-        ["R-003", "R-004"],
-        MS.VERIFIED,
-        -1,
-        12000,
-        9000,
-        "CISO",
-        "Eén extra stap bij inloggen.",
-        "8.05.01",
-    ),
-    (
-        "M-008",
-        "Offline back-ups met jaarlijkse hersteltest",
-        [IB],
-        MT.RESTORATIVE,
-        MK.TECHNICAL,
-        ["continuiteit"],
-        ["R-003"],
-        MS.IN_PLACE,
-        0,
-        20000,
-        5000,
-        "Team ICT",
-        "",
-        "8.13.01",
-    ),
-    (
-        "M-009",
-        "Crisisoefening cyberincident met het college",
-        [PREP],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["continuiteit", "interventie"],
-        ["R-003"],
-        MS.PLANNED,
-        1,
-        7500,
-        0,
-        "Coördinator integrale beveiliging",
-        "",
-        "",
-    ),
-    (
-        "M-010",
-        "Phishingsimulaties en e-learning",
-        [AW],
-        MT.PREVENTIVE,
-        MK.PERSONNEL,
-        ["voorkomen-onbevoegde-toegang", "ontmoedigen"],
-        ["R-004", "R-019"],
-        MS.IN_PROGRESS,
-        0,
-        0,
-        8000,
-        "CISO",
-        "",
-        "6.03.01",
-    ),
-    (
-        "M-011",
-        "Logging en steekproef van BRP-raadplegingen",
-        [IB],
-        MT.REPRESSIVE,
-        MK.TECHNICAL,
-        ["detecteren"],
-        ["R-005"],
-        MS.IN_PLACE,
-        -1,
-        5000,
-        1000,
-        "Privacy officer",
-        "",
-        "8.15.01",
-    ),
-    (
-        "M-012",
-        "Gedragscode en jaarlijks integriteitsgesprek",
-        [INT],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["ontmoedigen"],
-        ["R-005", "R-006", "R-016"],
-        MS.VERIFIED,
-        -1,
-        0,
-        2000,
-        "Integriteitscoördinator",
-        "",
-        "",
-    ),
-    (
-        "M-013",
-        "Screening van vertrouwensfuncties",
-        [PB],
-        MT.PREVENTIVE,
-        MK.PERSONNEL,
-        ["tegenhouden"],
-        ["R-006", "R-018"],
-        MS.IN_PROGRESS,
-        0,
-        3000,
-        4000,
-        "HR-adviseur",
-        "Langere doorlooptijd bij werving.",
-        "6.01.01",
-    ),
-    (
-        "M-014",
-        "Functiescheiding en vier ogen bij vergunningen en betalingen",
-        [INT],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["tegenhouden", "detecteren"],
-        ["R-006", "R-015"],
-        MS.IN_PLACE,
-        -1,
-        0,
-        0,
-        "Controller",
-        "",
-        "",
-    ),
-    (
-        "M-015",
-        "Kluis en vier-ogenprincipe voor waardedocumenten",
-        [FB],
-        MT.PREVENTIVE,
-        MK.STRUCTURAL,
-        ["vertragen", "tegenhouden"],
-        ["R-008"],
-        MS.VERIFIED,
-        -2,
-        6000,
-        0,
-        "Teamleider burgerzaken",
-        "",
-        "",
-    ),
-    (
-        "M-016",
-        "Schijfversleuteling op laptops",
-        [IB],
-        MT.PREVENTIVE,
-        MK.TECHNICAL,
-        ["afschermen"],
-        ["R-009"],
-        MS.VERIFIED,
-        -1,
-        0,
-        0,
-        "Team ICT",
-        "",
-        "8.24.01",
-    ),
-    (
-        "M-017",
-        "Brandmeld- en blusinstallatie serverruimte",
-        [FB],
-        MT.REPRESSIVE,
-        MK.TECHNICAL,
-        ["detecteren", "continuiteit"],
-        ["R-010"],
-        MS.IN_PLACE,
-        -2,
-        30000,
-        1500,
-        "Facilitair manager",
-        "",
-        "",
-    ),
-    (
-        "M-018",
-        "Noodstroomaggregaat met jaarlijkse test",
-        [FB],
-        MT.RESTORATIVE,
-        MK.TECHNICAL,
-        ["continuiteit"],
-        ["R-011"],
-        MS.IN_PLACE,
-        -1,
-        40000,
-        2500,
-        "Facilitair manager",
-        "",
-        "",
-    ),
-    (
-        "M-019",
-        "Exitstrategie en SLA met de hostingpartij",
-        [GOV],
-        MT.RESTORATIVE,
-        MK.ORGANISATIONAL,
-        ["continuiteit"],
-        ["R-012"],
-        MS.PLANNED,
-        1,
-        5000,
-        0,
-        "Informatiemanager",
-        "",
-        "5.19.01",
-    ),
-    (
-        "M-020",
-        "Strikte toegangscontrole met pasjes in het hele gemeentehuis",
-        [FB],
-        MT.PREVENTIVE,
-        MK.ELECTRONIC,
-        ["tegenhouden", "beschermen"],
-        ["R-001", "R-013"],
-        MS.PLANNED,
-        1,
-        60000,
-        4000,
-        "Facilitair manager",
-        "Bezoekers melden zich en wachten op begeleiding; het gemeentehuis oogt minder open.",
-        "",
-    ),
-    (
-        "M-021",
-        "Open en gastvrij gemeentehuis: vrije toegang tot de publiekshal",
-        [VBK],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["beschermen"],
-        ["R-013"],
-        MS.IN_PLACE,
-        -1,
-        0,
-        0,
-        "Gemeentesecretaris",
-        "Inwoners lopen zonder drempel binnen.",
-        "",
-    ),
-    (
-        "M-022",
-        "Terugbelprocedure bij gewijzigde rekeningnummers",
-        [INT],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["detecteren"],
-        ["R-015"],
-        MS.IN_PLACE,
-        -1,
-        0,
-        0,
-        "Team financiën",
-        "",
-        "",
-    ),
-    (
-        "M-023",
-        "Classificatie en need-to-know voor collegestukken",
-        [IB],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["afschermen", "voorkomen-openbaarmaking"],
-        ["R-016"],
-        MS.PLANNED,
-        0,
-        2500,
-        0,
-        "Bestuurssecretariaat",
-        "",
-        "5.12.01",
-    ),
-    (
-        "M-024",
-        "Protocol veilig huisbezoek met koppelbezoek",
-        [PB],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["beschermen"],
-        ["R-017"],
-        MS.IN_PLACE,
-        -1,
-        0,
-        0,
-        "Teamleider sociaal domein",
-        "Meer uren per huisbezoek.",
-        "",
-    ),
-    (
-        "M-025",
-        "Rechten direct intrekken bij vertrek",
-        [IB, PB],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["voorkomen-onbevoegde-toegang"],
-        ["R-018"],
-        MS.VERIFIED,
-        -1,
-        0,
-        0,
-        "HR-adviseur",
-        "",
-        "5.18.01",
-    ),
-    (
-        "M-026",
-        "Datalekprocedure en meldplicht",
-        [IB],
-        MT.RESTORATIVE,
-        MK.ORGANISATIONAL,
-        ["interventie"],
-        ["R-019"],
-        MS.IN_PLACE,
-        -2,
-        0,
-        0,
-        "Privacy officer",
-        "",
-        "5.26.01",
-    ),
-    (
-        "M-027",
-        "Beveiliging van stembureaus en telcentrum",
-        [GOV],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["tegenhouden", "detecteren"],
-        ["R-020"],
-        MS.IN_PLACE,
-        0,
-        0,
-        3500,
-        "Teamleider burgerzaken",
-        "",
-        "",
-    ),
-    (
-        "M-028",
-        "Inbraakwerend hang- en sluitwerk op de werf",
-        [FB],
-        MT.PREVENTIVE,
-        MK.STRUCTURAL,
-        ["vertragen"],
-        ["R-007"],
-        MS.PLANNED,
-        2,
-        12000,
-        0,
-        "Teamleider buitendienst",
-        "",
-        "",
-    ),
-    (
-        "M-029",
-        "Vastgesteld beveiligingsbeleid en jaarrapportage",
-        [VBK],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["continuiteit"],
-        ["R-024"],
-        MS.IN_PLACE,
-        0,
-        0,
-        0,
-        "Coördinator integrale beveiliging",
-        "",
-        "",
-    ),
-    (
-        "M-030",
-        "Coördinator integrale beveiliging en beveiligingsoverleg",
-        [GOV],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["beschermen"],
-        ["R-024"],
-        MS.IN_PLACE,
-        -1,
-        0,
-        85000,
-        "Gemeentesecretaris",
-        "",
-        "",
-    ),
-    (
-        "M-031",
-        "Continuïteitsplan publieksdienstverlening",
-        [PREP],
-        MT.RESTORATIVE,
-        MK.ORGANISATIONAL,
-        ["continuiteit"],
-        ["R-025", "R-011"],
-        MS.PLANNED,
-        1,
-        4000,
-        0,
-        "Coördinator integrale beveiliging",
-        "",
-        "",
-    ),
-    (
-        "M-032",
-        "Cameratoezicht op de milieustraat",
-        [FB],
-        MT.REPRESSIVE,
-        MK.ELECTRONIC,
-        ["detecteren", "ontmoedigen"],
-        ["R-023"],
-        MS.IN_PROGRESS,
-        0,
-        9500,
-        1500,
-        "Teamleider buitendienst",
-        "Bezoekers worden gefilmd; bordjes bij de ingang.",
-        "",
-    ),
-    (
-        "M-033",
-        "Campagne: meld incidenten en twijfels",
-        [AW],
-        MT.PREVENTIVE,
-        MK.PERSONNEL,
-        ["detecteren"],
-        ["R-019"],
-        MS.PLANNED,
-        1,
-        3000,
-        0,
-        "Communicatie",
-        "",
-        "",
-    ),
-    (
-        "M-034",
-        "Beveiligingseisen en audits bij leveranciers",
-        [IB, GOV],
-        MT.PREVENTIVE,
-        MK.ORGANISATIONAL,
-        ["continuiteit"],
-        ["R-012"],
-        MS.PLANNED,
-        2,
-        0,
-        6000,
-        "Inkoop",
-        "",
-        "5.20.01",
-    ),
-]
-PRINCIPLES = {
-    "M-021": ["beleid-open-en-gastvrij"],
-    "M-020": ["preparatie-gelaagde-beveiliging"],
-    "M-030": ["governance-centraal-aanspreekpunt"],
-}
 
-CONFLICT = (
-    "M-020",
-    "M-021",
-    "Pasjes en begeleiding in het hele gebouw botsen met het open en gastvrije gemeentehuis dat het college wil.",
-    "Zonering: de publiekshal blijft vrij toegankelijk, de kantoorvleugels en de raadzaal alleen met een pas.",
-)
+@cache
+def demo_register() -> dict:
+    with CONTENT.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _deadline(today: datetime.date, years: int) -> datetime.date:
+    return datetime.date(today.year + years, 6 if years % 2 else 11, 30)
+
+
+def _asset_row(a: dict) -> list:
+    return [a["reference"], a["name"], a["kind"], a["criticality"], a.get("location", ""), a.get("owner", ""), ""]
+
+
+def _known(slugs: list[str], known: set[str]) -> list[str]:
+    # Tests load the demo with only part of the knowledge content; links to what is missing are left out.
+    return [slug for slug in slugs if slug in known]
+
+
+def _risk_row(r: dict, defaults: dict, today: datetime.date, known: dict) -> list:
+    inherent, residual = r["inherent"], r.get("residual") or (None, None)
+    accepted = r["treatment"] == Risk.Treatment.ACCEPT
+    return [
+        r["reference"],
+        r["title"],
+        r.get("threat", ""),
+        r.get("scenario") or defaults["scenario"].format(title=r["title"]),
+        ", ".join(r.get("assets", [])),
+        "; ".join(_known(r["themes"], known["themes"])),
+        inherent[0],
+        inherent[1],
+        residual[0],
+        residual[1],
+        r["treatment"],
+        r.get("accepted_by", "") if accepted else "",
+        today.replace(month=12, day=31) if accepted else None,
+        r.get("owner", ""),
+        today + datetime.timedelta(days=defaults["review_in_days"]),
+    ]
+
+
+def _measure_row(m: dict, today: datetime.date, known: dict) -> list:
+    return [
+        m["reference"],
+        m["title"],
+        m.get("description", ""),
+        "; ".join(_known(m["themes"], known["themes"])),
+        m["type"],
+        m["kind"],
+        "; ".join(_known(m.get("goals", []), known["goals"])),
+        ", ".join(_known(m.get("principles", []), known["principles"])),
+        ", ".join(m.get("risks", [])),
+        m.get("owner", ""),
+        m["status"],
+        _deadline(today, m["deadline_in_years"]),
+        m.get("cost_once", 0),
+        m.get("cost_yearly", 0),
+        m.get("side_effects", ""),
+        m.get("bio2_refs", ""),
+    ]
+
+
+def demo_workbook(*, skip: dict[type, set[str]] | None = None, today: datetime.date | None = None) -> bytes:
+    """The demo register as an import workbook, without the references in ``skip`` per model."""
+    data, skip, today = demo_register(), skip or {}, today or datetime.date.today()
+    defaults = data["defaults"]
+    known = {
+        "themes": set(Theme.objects.values_list("slug", flat=True)),
+        "goals": set(SecurityGoal.objects.values_list("slug", flat=True)),
+        "principles": set(Principle.objects.values_list("slug", flat=True)),
+    }
+
+    def keep(model, rows):
+        return [row for row in rows if row["reference"] not in skip.get(model, ())]
+
+    return build_workbook(
+        [
+            Sheet(excel.ASSET_SHEET, excel.ASSET_COLUMNS, [_asset_row(a) for a in keep(Asset, data["assets"])]),
+            Sheet(
+                excel.RISK_SHEET,
+                excel.RISK_COLUMNS,
+                [_risk_row(r, defaults, today, known) for r in keep(Risk, data["risks"])],
+            ),
+            Sheet(
+                excel.MEASURE_SHEET,
+                excel.MEASURE_COLUMNS,
+                [_measure_row(m, today, known) for m in keep(Measure, data["measures"])],
+            ),
+        ]
+    )
 
 
 @transaction.atomic
 def load_risks_demo(organisation: Organisation) -> dict:
-    """Load the demo register into one municipality (Demostad). Safe to re-run."""
+    """Load the demo register into one municipality (Demostad). Safe to re-run.
+
+    Returns how many assets, risks and measures were created.
+    """
     load_threats()
+    data = demo_register()
     with scope(organisation=organisation.pk):
         coordinator = (
             Membership.objects.filter(organisation=organisation, role=Role.COORDINATOR).select_related("user").first()
         )
         if coordinator is None:
-            return {"assets": 0, "risks": 0, "measures": 0}
-        if not RiskMatrix.objects.filter(organisation=organisation).exists():
-            default = RiskMatrix(organisation=organisation)
-            services.matrix_update(
-                organisation=organisation,
-                membership=coordinator,
-                likelihood_levels=default.likelihood_levels,
-                impact_levels=default.impact_levels,
-                acceptance_level=default.acceptance_level,
-                critical_level=default.critical_level,
-                likelihood_labels=["Zeer klein", "Klein", "Gemiddeld", "Groot", "Zeer groot"],
-                impact_labels=["Verwaarloosbaar", "Beperkt", "Aanzienlijk", "Ernstig", "Zeer ernstig"],
-            )
-        return _load(organisation, coordinator)
+            return dict(NOTHING)
+        kw = {"organisation": organisation, "membership": coordinator}
+        _matrix(data["matrix"], **kw)
+        _own_threats(data["own_threats"], **kw)
+        created = _register(**kw)
+        _conflicts(data["conflicts"], **kw)
+        return created
 
 
-def _load(organisation, coordinator) -> dict:
-    themes = {t.slug: t.pk for t in Theme.objects.all()}
-    goals = {g.slug: g.pk for g in SecurityGoal.objects.all()}
-    principles = {p.slug: p.pk for p in Principle.objects.all()}
-    threats = {t.slug: t for t in Threat.objects.all()}
-    today = datetime.date.today()
-    created = {"assets": 0, "risks": 0, "measures": 0}
-    kw = {"organisation": organisation, "membership": coordinator}
+def _matrix(spec: dict, *, organisation, membership) -> None:
+    if RiskMatrix.objects.filter(organisation=organisation).exists():
+        return
+    default = RiskMatrix(organisation=organisation)
+    services.matrix_update(
+        organisation=organisation,
+        membership=membership,
+        likelihood_levels=default.likelihood_levels,
+        impact_levels=default.impact_levels,
+        acceptance_level=default.acceptance_level,
+        critical_level=default.critical_level,
+        likelihood_labels=spec["likelihood_labels"],
+        impact_labels=spec["impact_labels"],
+    )
 
-    assets = {a.reference: a for a in Asset.objects.filter(organisation=organisation)}
-    for ref, name, kind, crit, location, owner in ASSETS:
-        if ref not in assets:
-            assets[ref] = services.asset_save(
-                **kw, reference=ref, name=name, kind=kind, criticality=crit, location=location, owner=owner
-            )
-            created["assets"] += 1
 
-    own = {t.name: t for t in LocalThreat.objects.filter(organisation=organisation)}
-    for name, deliberate, description, theme_slugs in LOCAL_THREATS:
-        if name not in own:
-            own[name] = services.local_threat_save(
-                **kw,
-                name=name,
-                deliberate=deliberate,
-                description=description,
-                themes=[themes[s] for s in theme_slugs if s in themes],
-            )
-
-    risks = {r.reference: r for r in Risk.objects.filter(organisation=organisation)}
-    for ref, title, threat, asset_refs, theme_slugs, inherent, residual, treatment, owner in RISKS:
-        if ref in risks:
+def _own_threats(specs: list[dict], *, organisation, membership) -> None:
+    themes = dict(Theme.objects.values_list("slug", "pk"))
+    existing = set(LocalThreat.objects.filter(organisation=organisation).values_list("name", flat=True))
+    for spec in specs:
+        if spec["name"] in existing:
             continue
-        extra = {}
-        if treatment == Risk.Treatment.ACCEPT:
-            extra = {"accepted_by": "Gemeentesecretaris", "accepted_until": today.replace(month=12, day=31)}
-        risks[ref] = services.risk_save(
-            **kw,
-            reference=ref,
-            title=title,
-            scenario=_scenario(title),
-            threat=threats.get(threat),
-            local_threat=own.get(threat),
-            assets=[assets[a].pk for a in asset_refs if a in assets],
-            themes=[themes[s] for s in theme_slugs if s in themes],
-            inherent_likelihood=inherent[0],
-            inherent_impact=inherent[1],
-            residual_likelihood=residual[0] if residual else None,
-            residual_impact=residual[1] if residual else None,
-            treatment=treatment,
-            owner=owner,
-            review_date=today + datetime.timedelta(days=180),
-            **extra,
+        services.local_threat_save(
+            organisation=organisation,
+            membership=membership,
+            name=spec["name"],
+            deliberate=spec["deliberate"],
+            description=spec["description"],
+            themes=[themes[s] for s in spec["themes"] if s in themes],
         )
-        created["risks"] += 1
 
+
+def _register(*, organisation, membership) -> dict:
+    existing = {
+        model: set(model.objects.filter(organisation=organisation).values_list("reference", flat=True))
+        for model in (Asset, Risk, Measure)
+    }
+    data = demo_register()
+    missing = {
+        key: sum(row["reference"] not in existing[model] for row in data[key])
+        for key, model in (("assets", Asset), ("risks", Risk), ("measures", Measure))
+    }
+    if not any(missing.values()):
+        return dict(NOTHING)
+    upload = ContentFile(demo_workbook(skip=existing), name="demo-register.xlsx")
+    try:
+        result = excel.import_register(organisation=organisation, membership=membership, upload=upload)
+    except excel.ImportRejected as e:
+        lines = [f"{x['sheet']} {x['row']} {x['column']}: {x['message']}" for x in e.errors]
+        raise DemoContentError("The demo register does not import:\n" + "\n".join(lines)) from e
+    return {key: result[key] for key in NOTHING}
+
+
+def _conflicts(specs: list[dict], *, organisation, membership) -> None:
     measures = {m.reference: m for m in Measure.objects.filter(organisation=organisation)}
-    for row in MEASURES:
-        ref, title, theme_slugs, mtype, kind, goal_slugs, risk_refs, status, year, once, yearly, owner, side, bio2 = row
-        if ref in measures:
+    for spec in specs:
+        a, b = (measures.get(ref) for ref in spec["measures"])
+        if a is None or b is None:
             continue
-        measures[ref] = services.measure_save(
-            **kw,
-            reference=ref,
-            title=title,
-            themes=[themes[s] for s in theme_slugs if s in themes],
-            measure_type=mtype,
-            kind=kind,
-            goals=[goals[g] for g in goal_slugs if g in goals],
-            principles=[principles[p] for p in PRINCIPLES.get(ref, []) if p in principles],
-            risks=[risks[r].pk for r in risk_refs if r in risks],
-            owner=owner,
-            status=status,
-            deadline=datetime.date(today.year + year, 6 if year % 2 else 11, 30),
-            cost_once=Decimal(once),
-            cost_yearly=Decimal(yearly),
-            side_effects=side,
-            bio2_refs=bio2,
-        )
-        created["measures"] += 1
-
-    a_ref, b_ref, description, resolution = CONFLICT
-    a, b = measures.get(a_ref), measures.get(b_ref)
-    if a and b and not MeasureConflict.objects.filter(organisation=organisation, measure_a=a, measure_b=b).exists():
+        if MeasureConflict.objects.filter(organisation=organisation, measure_a=a, measure_b=b).exists():
+            continue
         services.conflict_save(
-            **kw,
+            organisation=organisation,
+            membership=membership,
             measure_a=a,
             measure_b=b,
-            description=description,
-            resolution=resolution,
-            state=MeasureConflict.State.RESOLVED,
+            description=spec["description"],
+            resolution=spec["resolution"],
+            state=spec["state"],
         )
-    return created
 
 
-def _scenario(title: str) -> str:
-    return f"{title}. Uitgewerkt in de werksessie risicoanalyse met de thema-eigenaren."
+def load_for_demo(organisations: dict[str, Organisation]) -> dict:
+    """The demo loader that ``load_demo`` runs (registered in :mod:`weerbaar.risks.apps`)."""
+    if "demostad" not in organisations:
+        return dict(NOTHING)
+    return load_risks_demo(organisations["demostad"])
