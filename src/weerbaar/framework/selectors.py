@@ -22,6 +22,7 @@ from .models import (
     StepComment,
     StepEntry,
 )
+from .step_fields import editable_fields
 
 
 def framework_for(*, organisation: Organisation) -> Framework | None:
@@ -283,8 +284,6 @@ def display_value(entry: StepEntry, name: str) -> str:
 
 
 def compared_fields(step: str) -> list[str]:
-    from .services import editable_fields
-
     names = editable_fields(step)
     if step == Step.SCOPE:
         names = names + ["laws"]

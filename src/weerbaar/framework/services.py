@@ -35,6 +35,7 @@ from .models import (
     StepEntry,
     WordTemplate,
 )
+from .step_fields import COMMON_FIELDS, STEP_FIELDS, editable_fields  # noqa: F401 (re-exported)
 
 # --- errors --------------------------------------------------------------------------------
 
@@ -159,41 +160,7 @@ def version_create_from(*, source: FrameworkVersion, membership: Membership) -> 
 
 # --- saving a step -------------------------------------------------------------------------
 
-# Fields a step may write, per step; the checklist fields belong to every step.
-COMMON_FIELDS = [
-    "text",
-    "rationale",
-    "minimum_variant",
-    "maximum_variant",
-    "drafted_by",
-    "adopted_by",
-    "stakeholders_official",
-    "stakeholders_administrative",
-    "stakeholders_political",
-    "working_session_on",
-    "working_session_notes",
-    "variants_considered",
-]
-STEP_FIELDS = {
-    Step.VISION: ["multi_year_plans"],
-    Step.SCOPE: [
-        "assets",
-        "staff_groups",
-        "third_parties",
-        "no_sub_plans",
-        "sub_plan_information",
-        "sub_plan_physical",
-        "sub_plan_personnel",
-        "sub_plan_continuity",
-    ],
-    Step.GOALS: [],
-    Step.PRINCIPLES: [],
-    Step.QUALITY: ["governance_variant", "review_frequency", "review_owner", "planning_cycle_anchor"],
-}
-
-
-def editable_fields(step: str) -> list[str]:
-    return COMMON_FIELDS + STEP_FIELDS[step]
+# Which fields a step may write lives in step_fields, which the selectors read too.
 
 
 @dataclass
