@@ -30,6 +30,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -190,7 +191,8 @@ class ObjectListView(MunicipalView):
     #: the table alone, for htmx requests aimed at ``#results``
     partial_template_name: str = ""
     filter_form_class: type[forms.Form] | None = None
-    #: ``selector(organisation=..., **filters)`` returns the queryset to page through
+    #: ``selector(organisation=..., **filters)`` returns the queryset to page through: a callable,
+    #: or its dotted path, looked up per request (so the selector module stays the one place to change)
     selector = None
     per_page: int = 25
 
@@ -208,6 +210,8 @@ class ObjectListView(MunicipalView):
         form = self.filter_form_class(request.GET or None) if self.filter_form_class else None
         filters = self.filters(form.cleaned_data) if form is not None and form.is_valid() else {}
         selector = type(self).selector
+        if isinstance(selector, str):
+            selector = import_string(selector)
         page = paginate(
             selector(organisation=self.organisation, **filters), page=request.GET.get("pagina"), per_page=self.per_page
         )

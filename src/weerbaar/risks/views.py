@@ -160,7 +160,7 @@ class AssetList(RegisterMixin, generic.ObjectListView):
     template_name = "risks/assets.html"
     partial_template_name = "risks/_asset_table.html"
     filter_form_class = AssetFilterForm
-    selector = selectors.asset_list
+    selector = "weerbaar.risks.selectors.asset_list"
 
     def filters(self, d):
         return {"query": d["q"], "kind": d["soort"], "criticality": d["belang"], "sort": d["sorteer"]}
@@ -282,7 +282,7 @@ class RiskList(RegisterMixin, generic.ObjectListView):
     template_name = "risks/risks.html"
     partial_template_name = "risks/_risk_table.html"
     filter_form_class = RiskFilterForm
-    selector = selectors.risk_list
+    selector = "weerbaar.risks.selectors.risk_list"
 
     def filters(self, d):
         return {
@@ -381,7 +381,7 @@ class MeasureList(RegisterMixin, generic.ObjectListView):
     template_name = "risks/measures.html"
     partial_template_name = "risks/_measure_table.html"
     filter_form_class = MeasureFilterForm
-    selector = selectors.measure_list
+    selector = "weerbaar.risks.selectors.measure_list"
 
     def filters(self, d):
         return {
