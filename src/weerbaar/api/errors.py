@@ -23,21 +23,12 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import DataError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-PROBLEM_JSON = "application/problem+json"
-
-
-def problem(request, status: int, title: str, detail: str = "", **extra) -> JsonResponse:
-    body = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    body["instance"] = request.path
-    body.update(extra)
-    return JsonResponse(body, status=status, content_type=PROBLEM_JSON)
+from weerbaar.core.problem import PROBLEM_JSON, problem  # noqa: F401 - re-exported for the routers
 
 
 def invalid_param(name: str, reason: str, code: str = "invalid") -> dict:

@@ -21,6 +21,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from .problem import problem
+
 # PostgreSQL: lock_not_available (lock_timeout, NOWAIT), serialization_failure, deadlock_detected.
 BUSY_SQLSTATES = {"55P03", "40001", "40P01"}
 SQLITE_BUSY_WORDS = ("database is locked", "database table is locked", "database is busy")
@@ -54,8 +56,6 @@ def _detail() -> str:
 
 def api_response(request) -> JsonResponse:
     """The problem+json answer for the API, in the API's one error contract."""
-    from weerbaar.api.errors import problem
-
     response = problem(request, 503, _title(), _detail())
     response["Retry-After"] = str(retry_after_seconds())
     return response
