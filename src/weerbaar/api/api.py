@@ -35,7 +35,7 @@ class WeerbaarAPI(NinjaAPI):
     def create_temporal_response(self, request):
         # ninja calls this for every operation after authentication and before it parses any
         # parameter: the one place for checks that hold whatever an operation declares.
-        guards.check_request(request)
+        guards.check_request(request, self)
         return super().create_temporal_response(request)
 
     def validation_error_from_error_contexts(self, error_contexts):

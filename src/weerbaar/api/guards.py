@@ -34,7 +34,7 @@ def _out_of_range_literal(value: str) -> bool:
     return bool(_INTEGER.fullmatch(value)) and (len(value) > 20 or not in_int64(int(value)))
 
 
-def check_request(request) -> None:
+def check_request(request, api) -> None:
     try:
         request.body  # noqa: B018 - Django raises RequestDataTooBig over DATA_UPLOAD_MAX_MEMORY_SIZE
     except RawPostDataException:
@@ -44,7 +44,7 @@ def check_request(request) -> None:
         if isinstance(value, str) and _out_of_range_literal(value):
             raise Http404
     if match is not None and request.GET:
-        declared = _query_names().get((_openapi_path(match.route), request.method.lower()))
+        declared = _query_names(api).get((_openapi_path(match.route), request.method.lower()))
         unknown = sorted(set(request.GET) - declared) if declared is not None else []
         if unknown:
             reason = _("Deze parameter bestaat hier niet.")
@@ -62,10 +62,8 @@ def _openapi_path(route: str) -> str:
 
 
 @cache
-def _query_names() -> dict[tuple[str, str], frozenset[str]]:
-    """The query parameters each operation declares, from the OpenAPI document (built once)."""
-    from .api import api
-
+def _query_names(api) -> dict[tuple[str, str], frozenset[str]]:
+    """The query parameters each operation of ``api`` declares, from its OpenAPI document (built once)."""
     return {
         (path, method): frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
         for path, methods in api.get_openapi_schema()["paths"].items()
