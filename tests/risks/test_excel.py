@@ -612,4 +612,4 @@ def test_the_success_message_counts_the_rows_read_and_the_empty_rows_skipped(reg
     assert response.status_code == 200
     text = response.content.decode()
     assert "Ingelezen: 2 bedrijfsmiddelen" in text
-    assert "Bedrijfsmiddelen: 2 regels gelezen, 1 lege regels overgeslagen." in text
+    assert "Bedrijfsmiddelen: 2 regels gelezen, 1 lege regel overgeslagen." in text

@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from weerbaar.core.money import MoneyError, parse_money
 from weerbaar.core.text import clean_line, clean_text
@@ -90,7 +90,12 @@ class ImportErrors:
                     "sheet": "",
                     "row": "",
                     "column": "",
-                    "message": _("En nog %(n)s fouten. Verbeter eerst de fouten hierboven.") % {"n": self.dropped},
+                    "message": ngettext(
+                        "En nog %(n)s fout. Verbeter eerst de fouten hierboven.",
+                        "En nog %(n)s fouten. Verbeter eerst de fouten hierboven.",
+                        self.dropped,
+                    )
+                    % {"n": self.dropped},
                 }
             )
         return items
@@ -504,10 +509,12 @@ def summary(reads: Iterable[SheetRead]) -> str:
     parts = []
     for read in reads:
         if read.empty:
-            parts.append(
-                _("%(sheet)s: %(n)s regels gelezen, %(empty)s lege regels overgeslagen")
-                % {"sheet": read.title, "n": read.read, "empty": read.empty}
-            )
+            rows = ngettext("%(sheet)s: %(n)s regel gelezen", "%(sheet)s: %(n)s regels gelezen", read.read)
+            empty = ngettext("%(empty)s lege regel overgeslagen", "%(empty)s lege regels overgeslagen", read.empty)
+            parts.append((rows % {"sheet": read.title, "n": read.read}) + ", " + (empty % {"empty": read.empty}))
         else:
-            parts.append(_("%(sheet)s: %(n)s regels gelezen") % {"sheet": read.title, "n": read.read})
+            parts.append(
+                ngettext("%(sheet)s: %(n)s regel gelezen", "%(sheet)s: %(n)s regels gelezen", read.read)
+                % {"sheet": read.title, "n": read.read}
+            )
     return "; ".join(parts) + "." if parts else ""

@@ -394,12 +394,15 @@ def render_template(
         raise
     except JinjaError as e:
         line = getattr(e, "lineno", None)
-        where = f" (regel {line})" if line else ""
-        raise TemplateError(f"Het sjabloon bevat een fout in een plaatshouder{where}: {e}.")
+        if line:
+            message = _("Het sjabloon bevat een fout in een plaatshouder (regel %(line)s): %(error)s.")
+        else:
+            message = _("Het sjabloon bevat een fout in een plaatshouder: %(error)s.")
+        raise TemplateError(message % {"line": line, "error": e})
     except RecursionError:
         raise TemplateTooHeavy(_("Het sjabloon is te zwaar: het roept zichzelf te vaak aan."))
     except Exception as e:  # docx/XML errors come in many types; all mean "this file breaks"
-        raise TemplateError(f"Het sjabloon kan niet worden gevuld: {e.__class__.__name__}.")
+        raise TemplateError(_("Het sjabloon kan niet worden gevuld: %(error)s.") % {"error": e.__class__.__name__})
     if concept_label:
         concept_label = _t(concept_label)
         for section in template.docx.sections:
