@@ -7,12 +7,18 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup deps system-deps lint test-sqlite test-postgres test-browser migrate demo messages bench clean
+.PHONY: run test setup deps system-deps lint test-sqlite test-postgres test-browser migrate demo messages bench clean serve
 
 run: setup migrate demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite)
 	@echo ""
 	@echo "Weerbaar draait op http://$(HOST):$(PORT) — log in als coordinator@demostad.example / weerbaar-demo"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production profile on one machine: migrate, cache table, collectstatic, then gunicorn
+# (WEB_CONCURRENCY workers, default 2 x cores; WhiteNoise serves static files) with the
+# background-job worker beside it. Needs SECRET_KEY and ALLOWED_HOSTS; see README.md.
+serve: setup ## Production profile: gunicorn + task worker (WEERBAAR_ENV=production)
+	PY=$(PY) scripts/serve.sh
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -28,6 +34,7 @@ node_modules/.installed: package.json package-lock.json
 
 migrate: setup
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 
 demo: setup
 	$(MANAGE) load_demo

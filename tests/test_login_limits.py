@@ -14,7 +14,7 @@ ATTACKER, OWNER = "198.51.100.7", "192.0.2.44"
 
 
 @pytest.fixture(autouse=True)
-def clean_limits():
+def clean_limits(db):  # the cache lives in the database
     cache.clear()
     yield
     cache.clear()

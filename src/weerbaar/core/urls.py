@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 app_name = "core"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("g/<slug:org>/audit/", views.audit_log, name="audit"),
     path("g/<slug:org>/audit/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("g/<slug:org>/instellingen/", views.organisation_settings, name="settings"),
+    path("gezondheid/", health.health, name="health"),
 ]
