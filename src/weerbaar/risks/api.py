@@ -72,6 +72,26 @@ def _slice(qs, page: Page):
     return qs.count(), list(qs[page.offset : page.offset + page.limit])
 
 
+def _links(rows: list, **relations: tuple) -> list:
+    """Set ``row.api_links[name]`` to the related ids or slugs of each row, read from the link tables.
+
+    ``relations`` maps a name to ``(through model, own column, related field, value)``: one
+    query of two columns per relation for the page's ids, in the related model's order (as
+    ``.all()`` on a prefetch gives it), instead of loading whole related rows to print an id.
+    """
+    ids = [r.pk for r in rows]
+    for r in rows:
+        r.api_links = {name: [] for name in relations}
+    by_id = {r.pk: r for r in rows}
+    if not ids:
+        return rows
+    for name, (through, own, related, value) in relations.items():
+        pairs = through.objects.filter(**{f"{own}__in": ids}).order_by(own, related).values_list(own, value)
+        for pk, v in pairs:
+            by_id[pk].api_links[name].append(v)
+    return rows
+
+
 def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
     found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     missing = [s for s in slugs if s not in found]
@@ -204,9 +224,15 @@ def _risk_out(r: Risk) -> dict:
     return {
         **{f: getattr(r, f) for f in RiskOut.model_fields if hasattr(r, f) and f not in ("threat", "assets", "themes")},
         "threat": r.threat.slug if r.threat_id else None,
-        "assets": [a.pk for a in r.assets.all()],
-        "themes": [t.slug for t in r.themes.all()],
-        "measures": [m.pk for m in r.measures.all()],
+        **(
+            r.api_links
+            if hasattr(r, "api_links")
+            else {
+                "assets": [a.pk for a in r.assets.all()],
+                "themes": [t.slug for t in r.themes.all()],
+                "measures": [m.pk for m in r.measures.all()],
+            }
+        ),
     }
 
 
@@ -217,7 +243,13 @@ def _risks_qs():
 @router.get("/risks", response=RiskList, summary="Risico's")
 def risk_list(request, page: Query[Page], q: Query200 = "", above_acceptance: bool = False):
     qs = selectors.risk_list(organisation=request.organisation, query=q, above_acceptance=above_acceptance)
-    count, items = _slice(qs.prefetch_related("assets", "measures"), page)
+    count, items = _slice(qs.prefetch_related(None), page)
+    _links(
+        items,
+        assets=(Risk.assets.through, "risk_id", "asset", "asset_id"),
+        themes=(Risk.themes.through, "risk_id", "theme", "theme__slug"),
+        measures=(Measure.risks.through, "risk_id", "measure", "measure_id"),
+    )
     return {"count": count, "items": [_risk_out(r) for r in items]}
 
 
@@ -322,10 +354,16 @@ def _measure_out(m: Measure) -> dict:
         "cost_yearly": m.cost_yearly,
         "side_effects": m.side_effects,
         "bio2_refs": m.bio2_refs,
-        "themes": [t.slug for t in m.themes.all()],
-        "goals": [g.slug for g in m.goals.all()],
-        "principles": [p.slug for p in m.principles.all()],
-        "risks": [r.pk for r in m.risks.all()],
+        **(
+            m.api_links
+            if hasattr(m, "api_links")
+            else {
+                "themes": [t.slug for t in m.themes.all()],
+                "goals": [g.slug for g in m.goals.all()],
+                "principles": [p.slug for p in m.principles.all()],
+                "risks": [r.pk for r in m.risks.all()],
+            }
+        ),
     }
 
 
@@ -338,7 +376,14 @@ def measure_list(
     request, page: Query[Page], q: Query200 = "", status: Query[Literal[("", *Measure.Status.values)]] = ""
 ):
     qs = selectors.measure_list(organisation=request.organisation, query=q, status=status)
-    count, items = _slice(qs.prefetch_related("principles", "risks"), page)
+    count, items = _slice(qs.prefetch_related(None), page)
+    _links(
+        items,
+        themes=(Measure.themes.through, "measure_id", "theme", "theme__slug"),
+        goals=(Measure.goals.through, "measure_id", "securitygoal", "securitygoal__slug"),
+        principles=(Measure.principles.through, "measure_id", "principle", "principle__slug"),
+        risks=(Measure.risks.through, "measure_id", "risk", "risk_id"),
+    )
     return {"count": count, "items": [_measure_out(m) for m in items]}
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -36,6 +37,75 @@ def scale_for(organisation: Organisation) -> scoring.Scale:
 
 # --- Lists -------------------------------------------------------------------------------
 
+# Counts shown in a list are computed for the fetched rows only. Annotating them on the
+# queryset would make the database count over the whole register before the page is cut
+# (and again in the paginator's COUNT); instead the rows are fetched plain and one grouped
+# query over the link table counts for exactly those ids. The iterable class travels with
+# the queryset through the paginator's slice, so views need no change.
+
+_IDS_PER_QUERY = 900  # below SQLite's historic limit of 999 bound parameters
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), _IDS_PER_QUERY):
+        yield ids[i : i + _IDS_PER_QUERY]
+
+
+class _CountsAfterFetch(ModelIterable):
+    """Yields the rows after setting the counts of :meth:`counts` on them (one query per 900 rows)."""
+
+    defaults: dict[str, int] = {}
+
+    def counts(self, ids: list[int]) -> dict[int, dict[str, int]]:
+        raise NotImplementedError
+
+    def __iter__(self):
+        rows = list(super().__iter__())
+        found: dict[int, dict[str, int]] = {}
+        for chunk in _chunks([r.pk for r in rows]):
+            found.update(self.counts(chunk))
+        for r in rows:
+            for name, value in {**self.defaults, **found.get(r.pk, {})}.items():
+                setattr(r, name, value)
+        return iter(rows)
+
+
+class _RiskCounts(_CountsAfterFetch):
+    defaults = {"measure_count": 0, "effective_count": 0}
+
+    def counts(self, ids):
+        links = Measure.risks.through.objects.filter(risk_id__in=ids)
+        return {
+            row["risk_id"]: {"measure_count": row["n"], "effective_count": row["eff"]}
+            for row in links.values("risk_id")
+            .annotate(n=Count("measure_id"), eff=Count("measure_id", filter=Q(measure__status__in=Measure.EFFECTIVE)))
+            .order_by()
+        }
+
+
+class _MeasureRiskCounts(_CountsAfterFetch):
+    defaults = {"risk_count": 0}
+
+    def counts(self, ids):
+        links = Measure.risks.through.objects.filter(measure_id__in=ids)
+        return {
+            m: {"risk_count": n} for m, n in links.values_list("measure_id").annotate(n=Count("risk_id")).order_by()
+        }
+
+
+class _AssetRiskCounts(_CountsAfterFetch):
+    defaults = {"risk_count": 0}
+
+    def counts(self, ids):
+        links = Risk.assets.through.objects.filter(asset_id__in=ids)
+        return {a: {"risk_count": n} for a, n in links.values_list("asset_id").annotate(n=Count("risk_id")).order_by()}
+
+
+def _counted(qs: QuerySet, iterable: type[_CountsAfterFetch]) -> QuerySet:
+    qs = qs.all()
+    qs._iterable_class = iterable
+    return qs
+
 
 def _search(qs: QuerySet, query: str, *fields: str) -> QuerySet:
     if not query:
@@ -52,7 +122,7 @@ ASSET_SORTS = {"naam": ("name", "id"), "soort": ("kind", "name"), "belang": ("-c
 def asset_list(
     *, organisation: Organisation, query: str = "", kind: str = "", criticality: int | None = None, sort: str = ""
 ) -> QuerySet[Asset]:
-    qs = Asset.objects.filter(organisation=organisation).annotate(risk_count=Count("risks", distinct=True))
+    qs = _counted(Asset.objects.filter(organisation=organisation), _AssetRiskCounts)
     qs = _search(qs, query, "name", "reference", "location", "owner")
     if kind:
         qs = qs.filter(kind=kind)
@@ -103,14 +173,11 @@ def risk_list(
     impact: int | None = None,
     sort: str = "",
 ) -> QuerySet[Risk]:
-    qs = (
+    qs = _counted(
         Risk.objects.filter(organisation=organisation)
         .select_related("threat", "local_threat")
-        .prefetch_related("themes")
-        .annotate(
-            measure_count=Count("measures", distinct=True),
-            effective_count=Count("measures", filter=Q(measures__status__in=Measure.EFFECTIVE), distinct=True),
-        )
+        .prefetch_related("themes"),
+        _RiskCounts,
     )
     qs = _search(qs, query, "title", "reference", "scenario", "owner")
     if theme:
@@ -156,10 +223,8 @@ def measure_list(
     goal: int | None = None,
     sort: str = "",
 ) -> QuerySet[Measure]:
-    qs = (
-        Measure.objects.filter(organisation=organisation)
-        .prefetch_related("themes", "goals")
-        .annotate(risk_count=Count("risks", distinct=True))
+    qs = _counted(
+        Measure.objects.filter(organisation=organisation).prefetch_related("themes", "goals"), _MeasureRiskCounts
     )
     qs = _search(qs, query, "title", "reference", "owner", "description")
     if theme:
@@ -315,16 +380,13 @@ def attention_risks(*, organisation: Organisation, today: datetime.date | None =
     Such a risk needs (more) measures, a residual assessment, or a formal acceptance.
     """
     today = today or timezone.localdate()
-    return (
+    return _counted(
         Risk.objects.filter(organisation=organisation, exceeds_acceptance=True)
         .exclude(treatment=Risk.Treatment.ACCEPT, accepted_until__gte=today)
         .select_related("threat", "local_threat")
         .prefetch_related("themes")
-        .annotate(
-            measure_count=Count("measures", distinct=True),
-            effective_count=Count("measures", filter=Q(measures__status__in=Measure.EFFECTIVE), distinct=True),
-        )
-        .order_by("-current_score", "title", "id")
+        .order_by("-current_score", "title", "id"),
+        _RiskCounts,
     )
 
 
