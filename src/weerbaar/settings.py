@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "weerbaar.accounts.sessions.SessionLifetimeMiddleware",  # idle and absolute lifetime; after auth
     "weerbaar.core.middleware.RequestContextMiddleware",
     "weerbaar.core.middleware.LoginRequiredMiddleware",
     "weerbaar.core.middleware.OrganisationScopeMiddleware",
@@ -226,7 +227,10 @@ SSO_ENABLED = bool(OIDC_PROVIDERS)
 
 # --- Sessions, cookies and security headers ---------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 60 * 60)  # idle timeout
-SESSION_SAVE_EVERY_REQUEST = True  # each request extends the idle window
+# Not every request: accounts.sessions refreshes the idle window at most once a minute, so
+# reading a page writes nothing. After the absolute lifetime a new sign-in is required.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -325,9 +329,17 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "weerbaar.accounts.security.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Security events (BIO2 8.15) as JSON lines on stdout, for the platform's log collector.
+        "security": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "weerbaar.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Weerbaar ---------------------------------------------------------------------------------

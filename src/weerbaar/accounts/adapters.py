@@ -66,6 +66,9 @@ class AccountAdapter(DefaultAccountAdapter):
         key = self._get_login_attempts_cache_key(request, **credentials)
         self._login_failed_rl_usage = ratelimit.consume(request, key=key, **LOGIN_FAILED)
         if not self._login_failed_rl_usage:
+            from .security import security_event
+
+            security_event("login_locked_out", request=request)
             # A page of its own (429, Retry-After) rather than a form error that looks like a
             # wrong password; allauth's middleware answers with it.
             raise ImmediateHttpResponse(too_many_attempts_response(request, seconds_until_retry(request, key)))

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from weerbaar.core.registry import api_authenticators, membership_gates
 
+        from . import signals  # noqa: F401 - connects the receivers
         from .mfa import mfa_required_redirect
         from .selectors import api_token_for_request
 

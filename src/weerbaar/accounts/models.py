@@ -104,3 +104,26 @@ class ApiToken(OrganisationOwned):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user: the index that 'Mijn sessies' and 'log out everywhere'
+    need, since Django's session table cannot be searched by user without decoding every row.
+
+    The session itself stays in Django's store; this row only describes it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_activity = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_activity"]
+        verbose_name = _("sessie")
+        verbose_name_plural = _("sessies")
+
+    def __str__(self):
+        return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ from django_scopes import scopes_disabled
 from weerbaar.core.models import Membership
 
 from .models import TOKEN_PREFIX, ApiToken, hash_token
+from .security import api_token_used
 
 
 def api_token_for_request(request) -> ApiToken | None:
@@ -27,6 +28,7 @@ def api_token_for_request(request) -> ApiToken | None:
         )
     if token is None or not token.is_active or not token.membership.user.is_active:
         return None
+    api_token_used(request, token)
     return token
 
 

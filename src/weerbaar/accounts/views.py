@@ -8,7 +8,7 @@ from weerbaar.core.decorators import org_permission
 from weerbaar.core.forms import ApiTokenForm
 
 from . import selectors, services
-from .models import ApiToken
+from .models import ApiToken, UserSession
 
 
 @org_permission("core.use_api")
@@ -37,3 +37,40 @@ def api_token_revoke(request, org, pk):
     services.api_token_revoke(token=token)
     messages.success(request, _("De API-sleutel '%(name)s' is ingetrokken.") % {"name": token.name})
     return redirect("accounts:api_tokens", org=org)
+
+
+def my_sessions(request):
+    from .sessions import active_sessions, describe_user_agent
+
+    current = request.session.session_key
+    rows = active_sessions(request.user)
+    for row in rows:
+        row.device = describe_user_agent(row.user_agent)
+        row.is_current = row.session_key == current
+    rows.sort(key=lambda r: not r.is_current)  # this browser first
+    return TemplateResponse(request, "accounts/sessions.html", {"user_sessions": rows})
+
+
+@require_POST
+def my_session_end(request, pk):
+    from .security import security_event
+    from .sessions import end_session
+
+    # Only the user's own sessions, and not the current one (that is "Uitloggen").
+    row = get_object_or_404(UserSession, pk=pk, user=request.user)
+    if row.session_key != request.session.session_key:
+        end_session(row)
+        security_event("session_ended", request=request, user=request.user, sessions_ended=1)
+        messages.success(request, _("De sessie is beëindigd."))
+    return redirect("accounts:sessions")
+
+
+@require_POST
+def my_sessions_end_others(request):
+    from .security import security_event
+    from .sessions import end_other_sessions
+
+    ended = end_other_sessions(request.user, keep_request=request)
+    security_event("session_ended", request=request, user=request.user, sessions_ended=ended)
+    messages.success(request, _("Uw andere sessies zijn beëindigd."))
+    return redirect("accounts:sessions")
