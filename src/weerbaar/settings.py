@@ -343,6 +343,9 @@ LOGGING = {
 }
 
 # --- Weerbaar ---------------------------------------------------------------------------------
+# Coordinated vulnerability disclosure (SECURITY.md, /.well-known/security.txt): where reports go.
+SECURITY_CONTACTS = env_list("SECURITY_CONTACTS", ["mailto:security@weerbaar.example"])
+SECURITY_POLICY_URL = env_str("SECURITY_POLICY_URL", "https://example.org/weerbaar/weerbaar/-/blob/main/SECURITY.md")
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 # One Excel import holds at most this many rows per sheet, so no import keeps the database busy for long.

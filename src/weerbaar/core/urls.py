@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import health, views
+from . import health, views, wellknown
 
 app_name = "core"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("g/<slug:org>/audit/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("g/<slug:org>/instellingen/", views.organisation_settings, name="settings"),
     path("gezondheid/", health.health, name="health"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
 ]
