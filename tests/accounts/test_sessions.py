@@ -154,3 +154,12 @@ def test_logout_removes_the_session_row(browser):
     key = c.session.session_key
     c.post("/account/logout/")
     assert not UserSession.objects.filter(session_key=key).exists()
+
+
+def test_signing_in_again_as_the_same_user_keeps_one_row(demo, login):
+    from tests.conftest import member
+
+    user = member(demo["demostad"], "lezer").user
+    c = login(user)
+    login(user)
+    assert UserSession.objects.filter(session_key=c.session.session_key).count() == 1

@@ -50,6 +50,8 @@ def register_session(request, user) -> UserSession:
     request.session[SEEN_AT] = int(time.time())
     if not request.session.session_key:
         request.session.save()
+    # Signing in again as the same user keeps the session key (Django cycles it only otherwise).
+    UserSession.objects.filter(session_key=request.session.session_key).delete()
     row = UserSession.objects.create(
         user=user,
         session_key=request.session.session_key,
