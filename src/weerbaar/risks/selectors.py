@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.query import ModelIterable
@@ -397,44 +398,74 @@ class Overlap:
     measures: list[Measure]
 
 
+def _overlap_sql() -> tuple[str, str]:
+    """The pairs of measures behind overlaps, in SQL: both reduce one risk with one goal, no theme shared.
+
+    A pair qualifies a (risk, goal) group; a group is reported with all its measures. Table
+    names come from the models, so the text runs on SQLite and PostgreSQL alike.
+    """
+    mr = connection.ops.quote_name(Measure.risks.through._meta.db_table)
+    mg = connection.ops.quote_name(Measure.goals.through._meta.db_table)
+    mt = connection.ops.quote_name(Measure.themes.through._meta.db_table)
+    m = connection.ops.quote_name(Measure._meta.db_table)
+    groups = f"""
+        SELECT DISTINCT ra.risk_id AS risk_id, ga.securitygoal_id AS goal_id
+        FROM {mr} ra
+        JOIN {m} ma ON ma.id = ra.measure_id AND ma.organisation_id = %s
+        JOIN {mr} rb ON rb.risk_id = ra.risk_id AND rb.measure_id > ra.measure_id
+        JOIN {m} mb ON mb.id = rb.measure_id AND mb.organisation_id = %s
+        JOIN {mg} ga ON ga.measure_id = ra.measure_id
+        JOIN {mg} gb ON gb.measure_id = rb.measure_id AND gb.securitygoal_id = ga.securitygoal_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {mt} ta JOIN {mt} tb ON tb.theme_id = ta.theme_id
+            WHERE ta.measure_id = ra.measure_id AND tb.measure_id = rb.measure_id
+        )
+    """  # noqa: S608 - only table names from the models are interpolated
+    members = f"""
+        SELECT r.risk_id, g.securitygoal_id, r.measure_id
+        FROM {mr} r
+        JOIN {m} mm ON mm.id = r.measure_id AND mm.organisation_id = %s
+        JOIN {mg} g ON g.measure_id = r.measure_id
+    """  # noqa: S608 - only table names from the models are interpolated
+    return groups, members
+
+
 def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Overlap], int]:
     """Measures of different themes (no theme in common) that reduce the same risk with the same goal.
 
     Not necessarily wrong, but worth a conversation between the theme owners. Returns at most
-    ``limit`` groups and the total number of groups. Four queries whatever the size.
+    ``limit`` groups (by risk id, then goal id) and the total number of groups. The groups are
+    found by the database (a self-join of the link tables), not by walking every measure here:
+    six queries whatever the size.
     """
-    measures = Measure.objects.filter(organisation=organisation)
-    risk_links = Measure.risks.through.objects.filter(measure__in=measures).values_list("measure_id", "risk_id")
-    goal_links = Measure.goals.through.objects.filter(measure__in=measures).values_list("measure_id", "securitygoal_id")
-    theme_links = Measure.themes.through.objects.filter(measure__in=measures).values_list("measure_id", "theme_id")
-    goals_of: dict[int, set[int]] = defaultdict(set)
-    for m, g in goal_links:
-        goals_of[m].add(g)
-    themes_of: dict[int, frozenset[int]] = defaultdict(frozenset)
-    tmp: dict[int, set[int]] = defaultdict(set)
-    for m, t in theme_links:
-        tmp[m].add(t)
-    themes_of.update({m: frozenset(ts) for m, ts in tmp.items()})
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for m, r in risk_links:
-        for g in goals_of.get(m, ()):
-            groups[(r, g)].append(m)
-    found = []
-    for (r, g), ms in groups.items():
-        if len(ms) < 2:
-            continue
-        ms = sorted(ms)
-        if any(not (themes_of[a] & themes_of[b]) for i, a in enumerate(ms) for b in ms[i + 1 :]):
-            found.append((r, g, ms))
-    found.sort()
-    total = len(found)
-    found = found[:limit]
-    risk_ids = {r for r, _, _ in found}
-    measure_ids = {m for _, _, ms in found for m in ms}
+    groups_sql, members_sql = _overlap_sql()
+    org = organisation.pk
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({groups_sql}) AS overlap_groups", [org, org])  # noqa: S608
+        total = cursor.fetchone()[0]
+        if not total:
+            return [], 0
+        cursor.execute(f"{groups_sql} ORDER BY 1, 2 LIMIT %s", [org, org, limit])  # noqa: S608
+        chosen = [(r, g) for r, g in cursor.fetchall()]
+        if not chosen:
+            return [], total
+        risk_ids = sorted({r for r, _ in chosen})
+        members: dict[tuple[int, int], list[int]] = defaultdict(list)
+        wanted = set(chosen)
+        for chunk in _chunks(risk_ids):
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{members_sql} WHERE r.risk_id IN ({placeholders})", [org, *chunk])  # noqa: S608
+            for r, g, m in cursor.fetchall():
+                if (r, g) in wanted:
+                    members[(r, g)].append(m)
+    measure_ids = {m for ms in members.values() for m in ms}
     risks = Risk.objects.filter(organisation=organisation).in_bulk(risk_ids)
     ms_by_id = Measure.objects.filter(organisation=organisation).prefetch_related("themes").in_bulk(measure_ids)
-    goals = SecurityGoal.objects.in_bulk({g for _, g, _ in found})
-    return [Overlap(risk=risks[r], goal=goals[g], measures=[ms_by_id[m] for m in ms]) for r, g, ms in found], total
+    goals = SecurityGoal.objects.in_bulk({g for _, g in chosen})
+    return [
+        Overlap(risk=risks[r], goal=goals[g], measures=[ms_by_id[m] for m in sorted(members[(r, g)])])
+        for r, g in chosen
+    ], total
 
 
 @dataclass
