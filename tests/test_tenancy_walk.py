@@ -27,6 +27,8 @@ PUBLIC_URL_NAMES = {
     "core:accessibility",
     "core:invitation_accept",
     "set_language",
+    "core:health",  # for the load balancer; holds no tenant data
+    "core:security_txt",  # RFC 9116: reporters are not signed in
 }
 # allauth's own pages (login, password reset, SSO callbacks) are public by design.
 PUBLIC_PREFIXES = ("account/",)

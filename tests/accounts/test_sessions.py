@@ -163,3 +163,9 @@ def test_signing_in_again_as_the_same_user_keeps_one_row(demo, login):
     c = login(user)
     login(user)
     assert UserSession.objects.filter(session_key=c.session.session_key).count() == 1
+
+
+def test_my_sessions_needs_sign_in(client, db):
+    response = client.get("/account/sessies/")
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
+    assert client.post("/account/sessies/andere-beeindigen/").status_code == 302

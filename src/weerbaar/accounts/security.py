@@ -30,13 +30,20 @@ ALLOWED_FIELDS = {
 }
 
 
+def client_ip(request) -> str | None:
+    from allauth.core.internal import ratelimit
+
+    try:  # the same notion of "client" as the login limits, through the trusted proxy settings
+        return ratelimit.get_ip(request)
+    except Exception:
+        return request.META.get("REMOTE_ADDR") or None
+
+
 def security_event(event: str, *, request=None, user=None, **fields) -> None:
     data = {"event": event}
     if user is not None and getattr(user, "pk", None) is not None:
         data["user_id"] = user.pk
     if request is not None:
-        from .sessions import client_ip
-
         data["ip"] = client_ip(request)
     data.update({k: v for k, v in fields.items() if k in ALLOWED_FIELDS})
     logger.info(event, extra={"security": data})

@@ -23,20 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import UserSession
+from .security import client_ip, security_event
 
 LOGIN_AT = "weerbaar_login_at"  # epoch seconds of the sign-in
 SEEN_AT = "weerbaar_seen_at"  # epoch seconds of the last expiry refresh
 ROW = "weerbaar_session_row"  # (UserSession pk, session key it was last synced with)
 REFRESH_EVERY = 60  # seconds
-
-
-def client_ip(request) -> str | None:
-    from allauth.core.internal import ratelimit
-
-    try:  # the same notion of "client" as the login limits, through the trusted proxy settings
-        return ratelimit.get_ip(request)
-    except Exception:
-        return request.META.get("REMOTE_ADDR") or None
 
 
 def _session_store():
@@ -98,8 +90,6 @@ class SessionLifetimeMiddleware:
             if login_at is None:  # signed in before the absolute lifetime existed: count from now
                 request.session[LOGIN_AT] = login_at = now
             if now - login_at >= settings.SESSION_ABSOLUTE_LIFETIME:
-                from .security import security_event
-
                 security_event("session_expired", request=request, user=user, reason="absolute_lifetime")
                 logout(request)
                 messages.info(request, _("Uw sessie is verlopen. Log opnieuw in."))
