@@ -134,7 +134,8 @@ class AssetList(Schema):
 
 @router.get("/assets", response=AssetList, summary="Bedrijfsmiddelen")
 def asset_list(request, page: Query[Page], q: Query200 = "", kind: Query[Literal[("", *Asset.Kind.values)]] = ""):
-    count, items = _slice(selectors.asset_list(organisation=request.organisation, query=q, kind=kind), page)
+    qs = selectors.asset_list(organisation=request.organisation, query=q, kind=kind)
+    count, items = _slice(selectors.without_counts(qs), page)
     return {"count": count, "items": items}
 
 
@@ -243,7 +244,7 @@ def _risks_qs():
 @router.get("/risks", response=RiskList, summary="Risico's")
 def risk_list(request, page: Query[Page], q: Query200 = "", above_acceptance: bool = False):
     qs = selectors.risk_list(organisation=request.organisation, query=q, above_acceptance=above_acceptance)
-    count, items = _slice(qs.prefetch_related(None), page)
+    count, items = _slice(selectors.without_counts(qs).prefetch_related(None), page)
     _links(
         items,
         assets=(Risk.assets.through, "risk_id", "asset", "asset_id"),
@@ -376,7 +377,7 @@ def measure_list(
     request, page: Query[Page], q: Query200 = "", status: Query[Literal[("", *Measure.Status.values)]] = ""
 ):
     qs = selectors.measure_list(organisation=request.organisation, query=q, status=status)
-    count, items = _slice(qs.prefetch_related(None), page)
+    count, items = _slice(selectors.without_counts(qs).prefetch_related(None), page)
     _links(
         items,
         themes=(Measure.themes.through, "measure_id", "theme", "theme__slug"),

@@ -108,6 +108,14 @@ def _counted(qs: QuerySet, iterable: type[_CountsAfterFetch]) -> QuerySet:
     return qs
 
 
+def without_counts(qs: QuerySet) -> QuerySet:
+    """The same rows without the list counts, for readers that do not show them (the API)."""
+    qs = qs.all()
+    if issubclass(qs._iterable_class, _CountsAfterFetch):
+        qs._iterable_class = ModelIterable
+    return qs
+
+
 def _search(qs: QuerySet, query: str, *fields: str) -> QuerySet:
     if not query:
         return qs
