@@ -64,18 +64,14 @@ def snapshot(instance: models.Model) -> dict:
     return data
 
 
-def _organisation_of(instance) -> Organisation | None:
-    if isinstance(instance, Organisation):
-        return instance
-    return getattr(instance, "organisation", None)
-
-
-def _write(*, instance, action, before=None, after=None, event="") -> AuditEntry:
-    actor = current_actor()
+def _entry(*, instance, action, before=None, after=None, event="", actor: Actor | None = None) -> AuditEntry:
+    """An unsaved audit entry for a change to ``instance`` by the current actor."""
+    actor = actor or current_actor()
     user = actor.user if getattr(actor.user, "pk", None) else None
-    org = _organisation_of(instance)
-    return AuditEntry.objects.with_scopes_disabled().create(
-        organisation=org,
+    # The id, not the object: no query per row for instances loaded without it.
+    is_org = isinstance(instance, Organisation)
+    return AuditEntry(
+        organisation_id=instance.pk if is_org else getattr(instance, "organisation_id", None),
         actor=user,
         actor_name=(user.get_full_name() or user.email) if user else "systeem",
         action=action,
@@ -88,6 +84,12 @@ def _write(*, instance, action, before=None, after=None, event="") -> AuditEntry
         request_id=actor.request_id,
         via=actor.via,
     )
+
+
+def _write(*, instance, action, before=None, after=None, event="") -> AuditEntry:
+    entry = _entry(instance=instance, action=action, before=before, after=after, event=event)
+    entry.save(force_insert=True)
+    return entry
 
 
 def record_event(*, instance: models.Model, event: str, data: dict | None = None) -> AuditEntry:
@@ -164,27 +166,11 @@ def record_bulk(changes) -> int:
     Returns the number of entries written.
     """
     actor = current_actor()
-    user = actor.user if getattr(actor.user, "pk", None) else None
-    actor_name = (user.get_full_name() or user.email) if user else "systeem"
     entries = []
     for instance, before, after in changes:
         if before is not None and before == after:
             continue
-        entries.append(
-            AuditEntry(
-                # The id, not the object: no query per row for instances loaded without it.
-                organisation_id=instance.pk if isinstance(instance, Organisation) else instance.organisation_id,
-                actor=user,
-                actor_name=actor_name,
-                action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
-                object_type=instance._meta.label_lower,
-                object_id=str(instance.pk or ""),
-                object_repr=str(instance)[:255],
-                before=before,
-                after=after,
-                request_id=actor.request_id,
-                via=actor.via,
-            )
-        )
+        action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
+        entries.append(_entry(instance=instance, action=action, before=before, after=after, actor=actor))
     AuditEntry.objects.with_scopes_disabled().bulk_create(entries, batch_size=500)
     return len(entries)
