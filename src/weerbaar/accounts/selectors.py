@@ -1,6 +1,9 @@
 """Reads for accounts: API token lookup (the API's tenancy entry point) and a user's tokens."""
 
-from django.db.models import QuerySet
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from weerbaar.core.models import Membership
@@ -28,8 +31,32 @@ def api_token_for_request(request) -> ApiToken | None:
         )
     if token is None or not token.is_active or not token.membership.user.is_active:
         return None
-    api_token_used(request, token)
+    if mark_token_used(token):
+        api_token_used(request, token)
     return token
+
+
+#: ``last_used_at`` is shown to the member to the minute; writing it on every call would turn
+#: each read into a write (and with SQLite serialise the workers), so it is written once a minute.
+TOKEN_USE_RESOLUTION = datetime.timedelta(seconds=60)
+
+
+def mark_token_used(token: ApiToken) -> bool:
+    """Record the token's use at most once per ``TOKEN_USE_RESOLUTION``; True when this call wrote it.
+
+    Compared first with the value loaded with the token (no query at all); the UPDATE itself is
+    conditional, so of concurrent workers that both saw an old value only one writes.
+    """
+    now = timezone.now()
+    cutoff = now - TOKEN_USE_RESOLUTION
+    if token.last_used_at is not None and token.last_used_at >= cutoff:
+        return False
+    token.last_used_at = now
+    with scopes_disabled():
+        written = ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=cutoff), pk=token.pk
+        ).update(last_used_at=now)
+    return bool(written)
 
 
 def tokens_of_member(*, membership: Membership) -> QuerySet[ApiToken]:

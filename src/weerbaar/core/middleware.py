@@ -5,14 +5,11 @@ The scope is opened here, in one place for the web and one for the API: every UR
 member of; any other municipality answers 404.
 """
 
-import datetime
 import uuid
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 from django_scopes import scope
 
 from . import audit
@@ -94,31 +91,9 @@ class OrganisationScopeMiddleware:
         request.user = token.membership.user
         request.organisation = token.membership.organisation
         request.membership = token.membership
-        _mark_token_used(token)
         with audit.acting_as(request.user, via="api", request_id=getattr(request, "request_id", None)):
             with scope(organisation=token.organisation_id):
                 return self.get_response(request)
-
-
-#: ``last_used_at`` is shown to the member to the minute; writing it on every call would turn
-#: each read into a write (and with SQLite serialise the workers), so it is written once a minute.
-TOKEN_USE_RESOLUTION = datetime.timedelta(seconds=60)
-
-
-def _mark_token_used(token) -> None:
-    """Record the token's use at most once per ``TOKEN_USE_RESOLUTION``: no write on most reads.
-
-    Compared first with the value loaded with the token (no query at all); the UPDATE itself is
-    conditional, so concurrent workers that both saw an old value write only once.
-    """
-    now = timezone.now()
-    cutoff = now - TOKEN_USE_RESOLUTION
-    if token.last_used_at is not None and token.last_used_at >= cutoff:
-        return
-    token.last_used_at = now
-    type(token).objects.with_scopes_disabled().filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=cutoff), pk=token.pk
-    ).update(last_used_at=now)
 
 
 class LanguageMiddleware:
