@@ -1,29 +1,6 @@
-import json
-
-import pytest
 from django_scopes import scopes_disabled
 
-from weerbaar.accounts.services import api_token_create
 from weerbaar.risks.models import Asset, Measure, Risk
-
-from ..conftest import member
-
-
-@pytest.fixture
-def api(register, client):
-    def _as(org, local):
-        with scopes_disabled():
-            _, raw = api_token_create(membership=member(org, local), name="test")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-        def call(method, url, body=None):
-            return client.generic(
-                method, "/api/v1" + url, data=json.dumps(body or {}), content_type="application/json", **headers
-            )
-
-        return call
-
-    return _as
 
 
 def ref(model, org, reference):

@@ -5,7 +5,6 @@ saving the same row never silently overwrite each other, theme experts change on
 may edit, the API refuses what the services refuse with a 4xx, and the matrix settings are bounded.
 """
 
-import json
 import re
 from decimal import Decimal
 
@@ -13,23 +12,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scope, scopes_disabled
 
-from weerbaar.accounts.services import api_token_create
-from weerbaar.knowledge.models import Theme
 from weerbaar.risks import services
 from weerbaar.risks.models import Asset, Measure, MeasureConflict, Risk, RiskMatrix
 
 from ..conftest import member
+from .conftest import get, theme
 
 BASE = "/g/demostad/risico/"
-
-
-def get(model, **kw):
-    with scopes_disabled():
-        return model.objects.get(**kw)
-
-
-def theme(slug):
-    return Theme.objects.get(slug=slug).pk
 
 
 def measure_post(**extra):
@@ -46,22 +35,6 @@ def measure_post(**extra):
     }
     data.update(extra)
     return data
-
-
-@pytest.fixture
-def api(register, client):
-    def _as(org, local):
-        with scopes_disabled():
-            _, raw = api_token_create(membership=member(org, local), name="test")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-        def call(method, url, body=None):
-            data = body if isinstance(body, str) else json.dumps(body or {})
-            return client.generic(method, "/api/v1" + url, data=data, content_type="application/json", **headers)
-
-        return call
-
-    return _as
 
 
 def _hidden(content: str, name: str) -> str:

@@ -2,21 +2,13 @@ import pytest
 from django_scopes import scopes_disabled
 
 from weerbaar.core.models import AuditEntry
-from weerbaar.knowledge.models import SecurityGoal, Theme
+from weerbaar.knowledge.models import SecurityGoal
 from weerbaar.risks.models import Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
 
 from ..conftest import member
+from .conftest import get, theme
 
 BASE = "/g/demostad/risico/"
-
-
-def get(model, **kw):
-    with scopes_disabled():
-        return model.objects.get(**kw)
-
-
-def theme(slug):
-    return Theme.objects.get(slug=slug).pk
 
 
 def risk_post(**extra):
