@@ -7,9 +7,7 @@ Routers raise Django's exceptions; ``errors`` answers for them with one contract
 refuses JSON no database can store, and ``guards`` checks what every operation gets.
 """
 
-from django.db import OperationalError
 from ninja import NinjaAPI
-from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from . import errors, guards, openapi
@@ -61,22 +59,6 @@ api = WeerbaarAPI(
 )
 errors.register(api)
 api.add_decorator(guards.reject_out_of_range_integers)
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc):
-    return errors.http_error(request, exc)
-
-
-@api.exception_handler(OperationalError)
-def _database_busy(request, exc):
-    # ninja catches a view's exceptions itself; a busy database is a 503 with Retry-After
-    # (core.busy), any other OperationalError stays a 500.
-    from weerbaar.core.busy import api_response, is_busy
-
-    if not is_busy(exc):
-        raise exc
-    return api_response(request)
 
 
 def _register_routers():

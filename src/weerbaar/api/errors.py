@@ -22,12 +22,14 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from weerbaar.core.busy import api_response as busy_api_response
+from weerbaar.core.busy import is_busy
 from weerbaar.core.problem import PROBLEM_JSON, problem  # noqa: F401 - re-exported for the routers
 
 
@@ -299,6 +301,13 @@ def data_error(request, exc: DataError):
     raise exc
 
 
+def database_busy(request, exc: OperationalError):
+    # A busy database is a 503 with Retry-After (core.busy); any other OperationalError stays a 500.
+    if not is_busy(exc):
+        raise exc
+    return busy_api_response(request)
+
+
 def register(api) -> None:
     """Register every handler of the contract on a NinjaAPI."""
     for exc_class, handler in (
@@ -315,5 +324,6 @@ def register(api) -> None:
         (OverflowError, overflow),
         (UnicodeEncodeError, unencodable_text),
         (DataError, data_error),
+        (OperationalError, database_busy),
     ):
         api.add_exception_handler(exc_class, handler)
