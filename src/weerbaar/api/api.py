@@ -11,7 +11,6 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from . import errors, guards, openapi
-from .errors import problem  # noqa: F401 - routers import it from here
 from .parser import JSONParser
 
 

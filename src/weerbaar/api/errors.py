@@ -30,7 +30,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from weerbaar.core.busy import api_response as busy_api_response
 from weerbaar.core.busy import is_busy
-from weerbaar.core.problem import PROBLEM_JSON, problem  # noqa: F401 - re-exported for the routers
+from weerbaar.core.problem import problem
 
 
 def invalid_param(name: str, reason: str, code: str = "invalid") -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .errors import PROBLEM_JSON
+from weerbaar.core.problem import PROBLEM_JSON
 
 PROBLEM_SCHEMA = {
     "title": "Problem",

@@ -3,7 +3,7 @@
 from ninja import Schema
 from pydantic import ConfigDict
 
-from .errors import PROBLEM_JSON
+from weerbaar.core.problem import PROBLEM_JSON
 
 
 class InputSchema(Schema):
