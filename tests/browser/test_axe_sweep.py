@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from weerbaar.core.models import AuditEntry, Membership
+from weerbaar.risks.models import Asset, LocalThreat, Measure, MeasureConflict, Risk
 
 from .conftest import check_axe
 from .test_journeys import login_by_keyboard
@@ -26,6 +27,19 @@ COORDINATOR_PAGES = [
     "/kennisbank/zoeken/?q=continuiteit&soort=begrip",
     "/account/password/change/",
     "/g/demostad/bestaat-niet/",
+    # The register on the generic views: edit and delete pages, with what depends on the object.
+    "/g/demostad/risico/bedrijfsmiddelen/{asset}/bewerken/",
+    "/g/demostad/risico/bedrijfsmiddelen/{asset}/verwijderen/",
+    "/g/demostad/risico/risicos/{risk}/verwijderen/",
+    "/g/demostad/risico/maatregelen/{measure}/verwijderen/",
+    "/g/demostad/risico/dreigingen/nieuw/",
+    "/g/demostad/risico/dreigingen/{threat}/verwijderen/",
+    "/g/demostad/risico/conflicten/{conflict}/bewerken/",
+    "/g/demostad/risico/conflicten/{conflict}/verwijderen/",
+    "/g/demostad/risico/matrix/",
+    "/g/demostad/risico/dekking/",
+    "/g/demostad/risico/begroting/",
+    "/g/demostad/risico/import/",
 ]
 
 
@@ -34,10 +48,17 @@ def test_remaining_pages_have_no_axe_violations(live_server, demo, page):
         call_command("load_demo", stdout=open("/dev/null", "w"))
         member = Membership.objects.get(organisation=demo["demostad"], user__email="lezer@demostad.example").pk
         audit = AuditEntry.objects.filter(organisation=demo["demostad"], action="update").first().pk
+        ids = {
+            "asset": Asset.objects.get(organisation=demo["demostad"], reference="BM-002").pk,
+            "risk": Risk.objects.get(organisation=demo["demostad"], reference="R-001").pk,
+            "measure": Measure.objects.filter(organisation=demo["demostad"]).order_by("reference").first().pk,
+            "threat": LocalThreat.objects.filter(organisation=demo["demostad"]).first().pk,
+            "conflict": MeasureConflict.objects.filter(organisation=demo["demostad"]).first().pk,
+        }
     base = live_server.url
     login_by_keyboard(page, base, "coordinator@demostad.example")
     for url in COORDINATOR_PAGES:
-        page.goto(base + url.format(member=member, audit=audit))
+        page.goto(base + url.format(member=member, audit=audit, **ids))
         check_axe(page, url)
     page.get_by_role("button", name="Uitloggen").click()
 
@@ -54,3 +75,13 @@ def test_remaining_pages_have_no_axe_violations(live_server, demo, page):
 
     page.goto(base + "/account/password/reset/")
     check_axe(page, "password reset")
+
+    # Too many failed logins from this browser: the Dutch 429 page.
+    for _ in range(6):
+        page.goto(base + "/account/login/")
+        page.get_by_label("E-mail").fill("onbekend@demostad.example")
+        page.get_by_label("Wachtwoord").fill("verkeerd-wachtwoord")
+        page.get_by_label("Wachtwoord").press("Enter")
+        page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Even geduld"
+    check_axe(page, "429")
