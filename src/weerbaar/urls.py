@@ -13,6 +13,14 @@ urlpatterns = [
     path("", include("weerbaar.knowledge.urls")),
     path("", include("weerbaar.framework.urls")),
     path("", include("weerbaar.risks.urls")),
+    path("", include("weerbaar.cycle.urls")),
+    path("", include("weerbaar.incidents.urls")),
+    path("", include("weerbaar.training.urls")),
+    path("", include("weerbaar.agenda.urls")),
+    path("", include("weerbaar.yearreport.urls")),
+    path("", include("weerbaar.selfscan.urls")),
+    path("", include("weerbaar.soa.urls")),
+    path("", include("weerbaar.circles.urls")),
 ]
 
 handler404 = "weerbaar.core.views.error_404"

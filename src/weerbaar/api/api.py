@@ -7,6 +7,8 @@ Routers raise Django's exceptions; ``errors`` answers for them with one contract
 refuses JSON no database can store, and ``guards`` checks what every operation gets.
 """
 
+from importlib import import_module
+
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
@@ -66,10 +68,14 @@ def _register_routers():
     from weerbaar.knowledge.api import router as knowledge_router
     from weerbaar.risks.api import router as risks_router
 
+    extra = ["cycle", "incidents", "training", "agenda", "yearreport", "selfscan", "soa", "circles"]
+
     api.add_router("/", core_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", framework_router)
     api.add_router("/", risks_router)
+    for app in extra:
+        api.add_router("/", import_module(f"weerbaar.{app}.api").router)
 
 
 _register_routers()

@@ -1,6 +1,20 @@
 from django.conf import settings
+from django.urls import reverse
 
-from . import permissions, selectors
+from . import permissions, registry, selectors
+
+
+def _nav_extra(request, organisation, membership) -> list[dict]:
+    """The menu links apps registered in ``registry.nav_items`` that this member may open."""
+    if organisation is None or membership is None:
+        return []
+    items = []
+    for item in registry.nav_items:
+        if item.rule and not permissions.allowed(membership, item.rule):
+            continue
+        url = reverse(item.url_name, kwargs={"org": organisation.slug})
+        items.append({"label": item.label, "url": url, "current": request.path == url})
+    return items
 
 
 def weerbaar(request):
@@ -19,12 +33,14 @@ def weerbaar(request):
     nav_membership = membership or next((m for m in memberships if m.organisation.slug == last), None)
     if nav_membership is None and len(memberships) == 1:
         nav_membership = memberships[0]
+    nav_organisation = organisation or (nav_membership.organisation if nav_membership else None)
     return {
         "organisation": getattr(request, "organisation", None),
         "membership": membership,
         "perms_org": permissions.permissions_for(membership),
         "my_memberships": memberships,
-        "nav_organisation": organisation or (nav_membership.organisation if nav_membership else None),
+        "nav_organisation": nav_organisation,
+        "nav_extra": _nav_extra(request, nav_organisation, nav_membership),
         "nav_perms": permissions.permissions_for(nav_membership),
         "is_editor": permissions.is_editor(user),
         "is_administrator": permissions.is_administrator(user),

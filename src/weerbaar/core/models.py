@@ -48,6 +48,12 @@ class Organisation(models.Model):
         validators=[RegexValidator(r"^GM\d{4}$", _("Een CBS-gemeentecode heeft de vorm GM0363."))],
     )
     province = models.CharField(_("provincie"), max_length=2, choices=PROVINCES, blank=True)
+    inhabitants = models.PositiveIntegerField(
+        _("aantal inwoners"),
+        null=True,
+        blank=True,
+        help_text=_("Bepaalt de grootteklasse in de anonieme vergelijking met andere gemeenten."),
+    )
     require_mfa = models.BooleanField(
         _("tweestapsverificatie verplicht"),
         default=False,

@@ -114,3 +114,61 @@ membership_gates: Registry[Callable] = Registry("membership gate")
 # ``authenticate(request) -> token | None`` for the API; the token has ``membership`` and
 # ``organisation_id`` (accounts registers its API tokens).
 api_authenticators: Registry[Callable] = Registry("API authenticator")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in a municipality's main menu: ``url_name`` is reversed with ``org=<slug>``.
+
+    ``rule`` names a rule of the permission gate (``"cycle.view"``); the link shows only to a
+    member who passes it, so a menu never offers a page that answers 403.
+    """
+
+    label: str
+    url_name: str
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One date on the municipality's calendar (and in reminders and the iCalendar feed).
+
+    ``owner_id`` is the id of the Membership responsible (reminders go to that member);
+    ``done`` entries are shown but never reminded of or marked overdue; ``kind`` is a short
+    machine name (``"action"``, ``"check"``, ``"training"``, ``"ensia"``) for filters and icons.
+    """
+
+    date: Any  # datetime.date
+    title: str
+    kind: str
+    url: str = ""
+    owner_id: int | None = None
+    done: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A chapter of the yearly report to the board (jaarverslag integrale beveiliging).
+
+    ``blocks`` is a list of plain dicts the report renders the same in Word and PDF:
+    ``{"type": "paragraph", "text": ...}``, ``{"type": "table", "headers": [...], "rows": [[...]]}``,
+    ``{"type": "chart", "chart": <documents.charts chart>, "alt": ...}``,
+    ``{"type": "heading", "text": ...}``, ``{"type": "bullets", "items": [...]}``.
+    """
+
+    title: str
+    blocks: list = field(default_factory=list)
+
+
+# Main-menu links of a municipality, in order, beside core's own.
+nav_items: Registry[NavItem] = Registry("menu item")
+# ``source(membership, start: date, end: date) -> Iterable[CalendarEntry]``: the dates an app puts
+# on the calendar between start and end (inclusive), already limited to what ``membership`` may see.
+calendar_sources: Registry[Callable] = Registry("calendar source")
+# ``section(organisation, year: int) -> ReportSection | None``: an app's chapter of the yearly
+# report; the report calls every section in order and freezes the result on adoption.
+annual_report_sections: Registry[Callable] = Registry("yearly report section")
+# ``references(organisation) -> dict[bio2_id, list[tuple[label, url]]]``: what an app holds that
+# touches a BIO2 government measure (scan answers, ...), shown in the statement of applicability.
+bio2_references: Registry[Callable] = Registry("BIO2 references")

@@ -444,3 +444,34 @@ class Submission(OrganisationOwned):
 
     def __str__(self):
         return self.title
+
+
+class Bio2Measure(models.Model):
+    """A government measure (overheidsmaatregel) of the BIO2, by its number: national facts.
+
+    Numbers, ISO/IEC 27002:2022 chapter and status ship in ``content/bio2-measures.tsv``; the
+    description is written in our own words (the BIO2's own text is not reproduced) and the
+    source is linked. Municipal measures, scan questions and the statement of applicability
+    point here.
+    """
+
+    class Status(models.TextChoices):
+        MEASURE = "measure", _("overheidsmaatregel")
+        NO_GOVERNMENT_MEASURE = "no-government-measure", _("geen overheidsmaatregel")
+        MOVED = "moved", _("verplaatst")
+        WITHDRAWN = "withdrawn", _("vervallen")
+
+    number = models.CharField(_("nummer"), max_length=12, unique=True)
+    chapter = models.CharField(_("hoofdstuk"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.MEASURE)
+    moved_to = models.CharField(_("verplaatst naar"), max_length=12, blank=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "number"]
+        verbose_name = _("BIO2-maatregel")
+        verbose_name_plural = _("BIO2-maatregelen")
+
+    def __str__(self):
+        return self.number

@@ -1,0 +1,1 @@
+"""Kalender en herinneringen."""

@@ -1,0 +1,1 @@
+"""Verklaring van toepasselijkheid (BIO2)."""

@@ -1,0 +1,1 @@
+"""Opleiden, trainen, oefenen en testen."""

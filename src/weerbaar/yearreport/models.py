@@ -1,0 +1,1 @@
+"""Jaarverslag integrale beveiliging."""
