@@ -116,12 +116,12 @@ def theme_scores(round_ids: list[int]) -> dict[int, dict[int, float]]:
     """Average level per theme of each round: ``{round_id: {theme_id: score}}``, in one query."""
     rows = (
         Answer.objects.filter(scan_round_id__in=round_ids, level__isnull=False)
-        .values("scan_round_id", "question__theme_id")
+        .values("scan_round_id", "question__theme")
         .annotate(score=Avg("level"))
     )
     result: dict[int, dict[int, float]] = defaultdict(dict)
     for r in rows:
-        result[r["scan_round_id"]][r["question__theme_id"]] = float(r["score"])
+        result[r["scan_round_id"]][r["question__theme"]] = float(r["score"])
     return result
 
 
@@ -141,10 +141,10 @@ class ThemeProgress:
 def round_progress(*, scan_round: ScanRound) -> list[ThemeProgress]:
     counts = (
         Answer.objects.filter(scan_round=scan_round)
-        .values("question__theme_id")
+        .values("question__theme")
         .annotate(total=Count("id"), answered=Count("id", filter=Q(level__isnull=False)))
     )
-    by_theme = {c["question__theme_id"]: c for c in counts}
+    by_theme = {c["question__theme"]: c for c in counts}
     assignments = {
         a.theme_id: a
         for a in ThemeAssignment.objects.filter(scan_round=scan_round).select_related("member__user", "theme")
@@ -329,7 +329,7 @@ def bio2_references(organisation: Organisation) -> dict[str, list[tuple[str, str
         a.question_id: a
         for a in Answer.objects.filter(scan_round=latest)
         .select_related("question")
-        .only("pk", "level", "question__code", "question__text", "question__theme_id", "scan_round_id")
+        .only("pk", "level", "question__code", "question__text", "question__theme", "scan_round_id")
     }
     refs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     slugs = dict(Theme.objects.values_list("pk", "slug"))
