@@ -43,7 +43,7 @@ def _score(value):
 # --- questionnaire ----------------------------------------------------------------------------------
 
 
-class QuestionOut(Schema):
+class ScanQuestionOut(Schema):
     id: int
     code: str
     theme: str
@@ -54,10 +54,10 @@ class QuestionOut(Schema):
     bio2_measures: list[str]
 
 
-class QuestionnaireOut(Schema):
+class ScanQuestionnaireOut(Schema):
     version: int
     title: str
-    questions: list[QuestionOut]
+    questions: list[ScanQuestionOut]
 
 
 def _question_out(q) -> dict:
@@ -73,7 +73,7 @@ def _question_out(q) -> dict:
     }
 
 
-@router.get("/selfscan/questionnaire", response=QuestionnaireOut, summary="De geldende vragenlijst van de zelfscan")
+@router.get("/selfscan/questionnaire", response=ScanQuestionnaireOut, summary="De geldende vragenlijst van de zelfscan")
 def questionnaire_current(request):
     permissions.require(request.membership, "selfscan.view")
     q = services.current_questionnaire()
@@ -88,25 +88,25 @@ def questionnaire_current(request):
 # --- rounds -------------------------------------------------------------------------------------------
 
 
-class AssignmentIn(InputSchema):
+class ScanAssignmentIn(InputSchema):
     theme: Annotated[str, Field(max_length=100)]
     member_id: Id | None = None
 
 
-class RoundIn(InputSchema):
+class ScanRoundIn(InputSchema):
     title: Annotated[str, Field(min_length=1, max_length=120)]
     due_date: datetime.date | None = None
-    assignments: list[AssignmentIn] = Field([], max_length=50)
+    assignments: list[ScanAssignmentIn] = Field([], max_length=50)
 
 
-class AssignmentOut(Schema):
+class ScanAssignmentOut(Schema):
     theme: str
     member_id: int | None
     answered: int
     total: int
 
 
-class RoundOut(Schema):
+class ScanRoundOut(Schema):
     id: int
     title: str
     status: str
@@ -117,16 +117,16 @@ class RoundOut(Schema):
     revision: int
 
 
-class RoundDetailOut(RoundOut):
-    assignments: list[AssignmentOut]
+class ScanRoundDetailOut(ScanRoundOut):
+    assignments: list[ScanAssignmentOut]
 
 
-class RoundList(Schema):
+class ScanRoundList(Schema):
     count: int
-    items: list[RoundOut]
+    items: list[ScanRoundOut]
 
 
-class Page(Schema):
+class ScanPage(Schema):
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10**9)
 
@@ -164,7 +164,7 @@ def _get_round(round_id: int) -> ScanRound:
     return get_object_or_404(ScanRound.objects.select_related("questionnaire"), pk=round_id)
 
 
-def _assignments(request, items: list[AssignmentIn]) -> dict:
+def _assignments(request, items: list[ScanAssignmentIn]) -> dict:
     slugs = {t.slug: t.pk for t in Theme.objects.all()}
     result = {}
     for item in items:
@@ -180,15 +180,15 @@ def _assignments(request, items: list[AssignmentIn]) -> dict:
     return result
 
 
-@router.get("/selfscan/rounds", response=RoundList, summary="Scanrondes")
-def round_list(request, page: Query[Page]):
+@router.get("/selfscan/rounds", response=ScanRoundList, summary="Scanrondes")
+def round_list(request, page: Query[ScanPage]):
     permissions.require(request.membership, "selfscan.view")
     qs = ScanRound.objects.select_related("questionnaire").order_by("-started_at", "-id")
     return {"count": qs.count(), "items": [_round_out(r) for r in qs[page.offset : page.offset + page.limit]]}
 
 
-@router.post("/selfscan/rounds", response={201: RoundDetailOut}, summary="Scanronde starten")
-def round_create(request, payload: RoundIn):
+@router.post("/selfscan/rounds", response={201: ScanRoundDetailOut}, summary="Scanronde starten")
+def round_create(request, payload: ScanRoundIn):
     scan_round = services.round_start(
         organisation=request.organisation,
         membership=request.membership,
@@ -199,18 +199,18 @@ def round_create(request, payload: RoundIn):
     return Status(201, _round_detail(_get_round(scan_round.pk)))
 
 
-@router.get("/selfscan/rounds/{round_id}", response=RoundDetailOut, summary="Eén scanronde")
+@router.get("/selfscan/rounds/{round_id}", response=ScanRoundDetailOut, summary="Eén scanronde")
 def round_detail(request, round_id: PathId):
     permissions.require(request.membership, "selfscan.view")
     return _round_detail(_get_round(round_id))
 
 
-class AssignmentsIn(InputSchema):
-    assignments: list[AssignmentIn] = Field(max_length=50)
+class ScanAssignmentsIn(InputSchema):
+    assignments: list[ScanAssignmentIn] = Field(max_length=50)
 
 
-@router.put("/selfscan/rounds/{round_id}/assignments", response=RoundDetailOut, summary="Thema's toewijzen")
-def round_assign(request, round_id: PathId, payload: AssignmentsIn):
+@router.put("/selfscan/rounds/{round_id}/assignments", response=ScanRoundDetailOut, summary="Thema's toewijzen")
+def round_assign(request, round_id: PathId, payload: ScanAssignmentsIn):
     scan_round = _get_round(round_id)
     wanted = _assignments(request, payload.assignments)
     existing = {a.theme_id: a for a in ThemeAssignment.objects.filter(scan_round=scan_round)}
@@ -220,13 +220,13 @@ def round_assign(request, round_id: PathId, payload: AssignmentsIn):
     return _round_detail(scan_round)
 
 
-class CloseIn(InputSchema):
+class ScanCloseIn(InputSchema):
     note: Annotated[str, Field(max_length=2000)] = ""
     revision: RevisionIn = Field(None, description="De revisie die u las; bij een andere revisie volgt 409.")
 
 
-@router.post("/selfscan/rounds/{round_id}/close", response=RoundDetailOut, summary="Scanronde afsluiten")
-def round_close(request, round_id: PathId, payload: CloseIn):
+@router.post("/selfscan/rounds/{round_id}/close", response=ScanRoundDetailOut, summary="Scanronde afsluiten")
+def round_close(request, round_id: PathId, payload: ScanCloseIn):
     scan_round = _get_round(round_id)
     services.round_close(
         membership=request.membership, scan_round=scan_round, note=payload.note, expected_revision=payload.revision
@@ -237,7 +237,7 @@ def round_close(request, round_id: PathId, payload: CloseIn):
 # --- answers ----------------------------------------------------------------------------------------------
 
 
-class AnswerOut(Schema):
+class ScanAnswerOut(Schema):
     id: int
     question_id: int
     question_code: str
@@ -251,7 +251,7 @@ class AnswerOut(Schema):
     revision: int
 
 
-class AnswerIn(InputSchema):
+class ScanAnswerIn(InputSchema):
     level: Annotated[int | None, Field(ge=1, le=5)] = None
     justification: Annotated[str, Field(max_length=2000)] = ""
     evidence_url: Annotated[str, Field(max_length=500, pattern=URL_PATTERN)] = ""
@@ -278,15 +278,15 @@ def _answers_qs():
     return Answer.objects.select_related("question__theme", "scan_round").defer("evidence_data")
 
 
-@router.get("/selfscan/rounds/{round_id}/answers", response=list[AnswerOut], summary="Antwoorden van een ronde")
+@router.get("/selfscan/rounds/{round_id}/answers", response=list[ScanAnswerOut], summary="Antwoorden van een ronde")
 def round_answers(request, round_id: PathId):
     permissions.require(request.membership, "selfscan.view")
     scan_round = _get_round(round_id)
     return [_answer_out(a) for a in _answers_qs().filter(scan_round=scan_round)]
 
 
-@router.put("/selfscan/answers/{answer_id}", response=AnswerOut, summary="Antwoord opslaan (ook gedeeltelijk)")
-def answer_update(request, answer_id: PathId, payload: AnswerIn):
+@router.put("/selfscan/answers/{answer_id}", response=ScanAnswerOut, summary="Antwoord opslaan (ook gedeeltelijk)")
+def answer_update(request, answer_id: PathId, payload: ScanAnswerIn):
     answer = get_object_or_404(_answers_qs(), pk=answer_id)
     services.answer_save(
         membership=request.membership,
@@ -299,19 +299,21 @@ def answer_update(request, answer_id: PathId, payload: AnswerIn):
     return _answer_out(answer)
 
 
-class FollowUpOut(Schema):
+class ScanFollowUpOut(Schema):
     id: int
     title: str
 
 
-@router.post("/selfscan/answers/{answer_id}/action", response={201: FollowUpOut}, summary="Actie in het jaarplan maken")
+@router.post(
+    "/selfscan/answers/{answer_id}/action", response={201: ScanFollowUpOut}, summary="Actie in het jaarplan maken"
+)
 def answer_action(request, answer_id: PathId):
     answer = get_object_or_404(_answers_qs(), pk=answer_id)
     action = services.answer_to_action(organisation=request.organisation, membership=request.membership, answer=answer)
     return Status(201, {"id": action.pk, "title": action.title})
 
 
-@router.post("/selfscan/answers/{answer_id}/measure", response={201: FollowUpOut}, summary="Maatregel maken")
+@router.post("/selfscan/answers/{answer_id}/measure", response={201: ScanFollowUpOut}, summary="Maatregel maken")
 def answer_measure(request, answer_id: PathId):
     answer = get_object_or_404(_answers_qs(), pk=answer_id)
     measure = services.answer_to_measure(
@@ -323,23 +325,23 @@ def answer_measure(request, answer_id: PathId):
 # --- results ------------------------------------------------------------------------------------------------
 
 
-class ThemeScoreOut(Schema):
+class ScanThemeScoreOut(Schema):
     theme: str
     score: float | None
     previous: float | None
     growth_stage: int | None
 
 
-class ResultsOut(Schema):
+class ScanResultsOut(Schema):
     round_id: int
     previous_round_id: int | None
     overall: float | None
     previous_overall: float | None
-    themes: list[ThemeScoreOut]
-    weakest: list[AnswerOut]
+    themes: list[ScanThemeScoreOut]
+    weakest: list[ScanAnswerOut]
 
 
-@router.get("/selfscan/rounds/{round_id}/results", response=ResultsOut, summary="Resultaten van een ronde")
+@router.get("/selfscan/rounds/{round_id}/results", response=ScanResultsOut, summary="Resultaten van een ronde")
 def round_results(request, round_id: PathId):
     permissions.require(request.membership, "selfscan.view")
     scan_round = _get_round(round_id)
@@ -365,25 +367,25 @@ def round_results(request, round_id: PathId):
 # --- settings, benchmark, national view ---------------------------------------------------------------------
 
 
-class SettingsOut(Schema):
+class ScanSettingsOut(Schema):
     benchmark_opt_in: bool
     revision: int
 
 
-class SettingsIn(InputSchema):
+class ScanSettingsIn(InputSchema):
     benchmark_opt_in: bool
     revision: RevisionIn = Field(None, description="De revisie die u las; bij een andere revisie volgt 409.")
 
 
-@router.get("/selfscan/settings", response=SettingsOut, summary="Instellingen zelfscan")
+@router.get("/selfscan/settings", response=ScanSettingsOut, summary="Instellingen zelfscan")
 def settings_get(request):
     permissions.require(request.membership, "selfscan.view")
     s = services.settings_for(request.organisation)
     return {"benchmark_opt_in": s.benchmark_opt_in, "revision": s.revision}
 
 
-@router.put("/selfscan/settings", response=SettingsOut, summary="Meedoen aan de anonieme vergelijking")
-def settings_put(request, payload: SettingsIn):
+@router.put("/selfscan/settings", response=ScanSettingsOut, summary="Meedoen aan de anonieme vergelijking")
+def settings_put(request, payload: ScanSettingsIn):
     s = services.settings_update(
         organisation=request.organisation,
         membership=request.membership,
@@ -393,7 +395,7 @@ def settings_put(request, payload: SettingsIn):
     return {"benchmark_opt_in": s.benchmark_opt_in, "revision": s.revision}
 
 
-class DistributionOut(Schema):
+class ScanDistributionOut(Schema):
     theme: str
     shown: bool
     own: float | None
@@ -402,16 +404,16 @@ class DistributionOut(Schema):
     q3: float | None
 
 
-class BenchmarkOut(Schema):
+class ScanBenchmarkOut(Schema):
     size_class: str
     province: str
     shown: bool
     municipalities: int = Field(description="Aantal gemeenten in de groep; 0 als de groep te klein is om te tonen.")
     minimum_group: int
-    themes: list[DistributionOut]
+    themes: list[ScanDistributionOut]
 
 
-@router.get("/selfscan/benchmark", response=BenchmarkOut, summary="Anonieme vergelijking met andere gemeenten")
+@router.get("/selfscan/benchmark", response=ScanBenchmarkOut, summary="Anonieme vergelijking met andere gemeenten")
 def benchmark(request, size_class: Query[SizeClass] = "", province: Query[Province] = ""):
     permissions.require(request.membership, "selfscan.view")
     if not services.settings_for(request.organisation).benchmark_opt_in:
@@ -439,14 +441,14 @@ def benchmark(request, size_class: Query[SizeClass] = "", province: Query[Provin
     }
 
 
-class NationalYearOut(Schema):
+class ScanNationalYearOut(Schema):
     year: int
     shown: bool
     municipalities: int
     averages: dict[str, str]
 
 
-@router.get("/selfscan/national", response=list[NationalYearOut], summary="Landelijk beeld (alleen redactie)")
+@router.get("/selfscan/national", response=list[ScanNationalYearOut], summary="Landelijk beeld (alleen redactie)")
 def national(request):
     permissions.require(request.user, "selfscan.national_view")
     data = selectors.national_overview_scopes_disabled()
