@@ -233,3 +233,16 @@ def test_national_view_hides_a_year_below_five(questionnaire):
     data = selectors.national_overview_scopes_disabled()
     assert data["years"] and all(not y.shown and y.municipalities == 0 for y in data["years"])
     assert data["chart"] is None
+
+
+def test_benchmark_page_query_count_does_not_grow_with_municipalities(
+    own, coordinator_client, django_assert_max_num_queries, questionnaire
+):
+    url = reverse("selfscan:benchmark", kwargs={"org": "demostad"})
+    with django_assert_max_num_queries(25) as first:
+        coordinator_client.get(url)
+    for i in range(4):
+        make_participant(f"Extra{i}", province="NB", inhabitants=60_000, levels=2)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = coordinator_client.get(url)
+    assert "Groep van 12 gemeenten" in response.content.decode()
