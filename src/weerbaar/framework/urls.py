@@ -13,6 +13,7 @@ urlpatterns = [
     path("g/<slug:org>/kader/versies/<int:pk>/indienen/", views.submit, name="submit"),
     path("g/<slug:org>/kader/versies/<int:pk>/terug-naar-concept/", views.withdraw, name="withdraw"),
     path("g/<slug:org>/kader/versies/<int:pk>/vaststellen/", views.adopt, name="adopt"),
+    path("g/<slug:org>/kader/versies/<int:pk>/besluit/", views.decision_document, name="decision_document"),
     path("g/<slug:org>/kader/versies/<int:pk>/nieuwe-versie/", views.new_version, name="new_version"),
     path("g/<slug:org>/kader/versies/<int:pk>/vergelijken/", views.compare, name="compare"),
     path("g/<slug:org>/kader/versies/<int:pk>/word/", views.export_word, name="export_word"),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,7 +17,7 @@ from weerbaar.core.decorators import org_permission
 from weerbaar.knowledge.models import StepExample
 
 from . import documents, selectors, services
-from .forms import AdoptForm, CommentForm, CompareForm, StepForm, WordTemplateForm
+from .forms import AdoptForm, CommentForm, CompareForm, StepForm, SubmitForm, WordTemplateForm
 from .models import STEP_ORDER, FrameworkVersion, Step, StepComment, WordTemplate
 
 
@@ -79,9 +80,9 @@ def version_detail(request, org, pk):
             "version": version,
             "versions": versions,
             "completeness": selectors.completeness(version, entries, goals, principles),
-            "open_comments": selectors.open_comment_counts(version),
+            "open_comments": (open_comments := selectors.open_comment_counts(version)),
+            "open_comment_total": sum(open_comments.values()),
             "compare_form": CompareForm(versions=versions, current=version) if len(versions) > 1 else None,
-            "adopt_form": AdoptForm() if version.status == FrameworkVersion.Status.SUBMITTED else None,
             "has_open_version": any(not v.is_frozen for v in versions),
             **_rights(request),
         },
@@ -238,36 +239,147 @@ def _version_action(request, org, pk, action, success):
     return redirect("framework:version", org=org, pk=version.pk)
 
 
-@require_POST
-@org_permission("view")
-def submit(request, org, pk):
-    return _version_action(
-        request, org, pk, services.version_submit, _("De versie ligt nu ter besluitvorming bij het college.")
+def _confirm(request, version, *, heading, consequences, button, form=None, problems=(), warnings=(), status=200):
+    return TemplateResponse(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "consequences": consequences,
+            "problems": problems,
+            "warnings": warnings,
+            "form": form,
+            "button": button,
+            "back_url": reverse("framework:version", kwargs={"org": version.organisation.slug, "pk": version.pk}),
+            "back_text": _("Terug naar versie %(n)s") % {"n": version.number},
+            "multipart": bool(form and form.is_multipart()),
+        },
+        status=status,
     )
 
 
-@require_POST
+@org_permission("view")
+def submit(request, org, pk):
+    """Submitting asks first, on a page that says what happens and what is still open."""
+    version = _version(pk)
+    permissions.require(request.membership, "framework.edit")
+    if not version.is_draft:
+        messages.error(request, _("Alleen een conceptversie kan worden ingediend."))
+        return redirect("framework:version", org=org, pk=version.pk)
+    missing = selectors.completeness(version).missing
+    open_comments = list(version.comments.filter(resolved_at__isnull=True).order_by("step", "created_at"))
+    form = SubmitForm(request.POST if request.method == "POST" else None, open_comments=len(open_comments))
+    problems = [{"text": f"{label}: {item}", "url": ""} for label, item in missing]
+    warnings = [
+        {
+            "text": f"{Step(c.step).label}: {c.body[:140]}",
+            "url": f"{_step_url(org, version, c.step)}#opmerkingen",
+        }
+        for c in open_comments
+    ]
+    if request.method == "POST" and not problems and form.is_valid():
+        try:
+            services.version_submit(version=version, membership=request.membership)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("De versie ligt nu ter besluitvorming bij het bestuur."))
+            return redirect("framework:version", org=org, pk=version.pk)
+    return _confirm(
+        request,
+        version,
+        heading=_("Versie %(n)s indienen ter besluitvorming?") % {"n": version.number},
+        consequences=[
+            _("De versie gaat naar het bestuur, dat haar vaststelt of terugstuurt."),
+            _("Zolang zij ter besluitvorming ligt, kan niemand haar wijzigen."),
+            _("Wie de versie kan lezen, ziet dat zij is ingediend, door wie en wanneer."),
+        ],
+        problems=problems,
+        warnings=warnings,
+        form=form,
+        button=_("Ja, indienen"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @org_permission("view")
 def withdraw(request, org, pk):
-    return _version_action(request, org, pk, services.version_withdraw, _("De versie is terug in concept."))
+    version = _version(pk)
+    permissions.require(request.membership, "framework.withdraw")
+    if version.status != FrameworkVersion.Status.SUBMITTED:
+        messages.error(request, _("Alleen een versie die ter besluitvorming ligt, kan terug naar concept."))
+        return redirect("framework:version", org=org, pk=version.pk)
+    if request.method == "POST":
+        return _version_action(request, org, pk, services.version_withdraw, _("De versie is terug in concept."))
+    return _confirm(
+        request,
+        version,
+        heading=_("Versie %(n)s terug naar concept?") % {"n": version.number},
+        consequences=[
+            _("De versie ligt dan niet meer ter besluitvorming; het bestuur kan haar niet vaststellen."),
+            _("De coördinator kan haar weer wijzigen en later opnieuw indienen."),
+        ],
+        button=_("Ja, terug naar concept"),
+    )
 
 
-@require_POST
 @org_permission("view")
 def adopt(request, org, pk):
     version = _version(pk)
     permissions.require(request.membership, "framework.adopt")
-    form = AdoptForm(request.POST)
-    if form.is_valid():
+    if version.status != FrameworkVersion.Status.SUBMITTED:
+        messages.error(request, _("Alleen een versie die ter besluitvorming ligt, kan worden vastgesteld."))
+        return redirect("framework:version", org=org, pk=version.pk)
+    form = AdoptForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.version_adopt(version=version, membership=request.membership, **form.cleaned_data)
+            services.version_adopt(version=version, membership=request.membership, **data)
         except ValidationError as e:
-            messages.error(request, e.messages[0])
+            _apply_validation_error(form, e)
         else:
             messages.success(request, _("Versie %(n)s is vastgesteld.") % {"n": version.number})
-    else:
-        messages.error(request, _("Vul de datum, het kenmerk en het vaststellende orgaan in."))
-    return redirect("framework:version", org=org, pk=version.pk)
+            return redirect("framework:version", org=org, pk=version.pk)
+    current = FrameworkVersion.objects.filter(
+        framework_id=version.framework_id, status=FrameworkVersion.Status.ADOPTED
+    ).first()
+    consequences = [
+        _("Versie %(n)s wordt het geldende strategisch kader van de gemeente.") % {"n": version.number},
+        _("Daarna kan niemand haar nog wijzigen; wijzigingen komen in een nieuwe versie."),
+    ]
+    if current:
+        consequences.append(
+            _("Versie %(n)s, nu geldend, wordt vervangen en blijft als vervangen versie te lezen.")
+            % {"n": current.number}
+        )
+    return _confirm(
+        request,
+        version,
+        heading=_("Versie %(n)s vaststellen") % {"n": version.number},
+        consequences=consequences,
+        form=form,
+        button=_("Vaststellen"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+@org_permission("view")
+def decision_document(request, org, pk):
+    version = _version(pk)
+    if not version.decision_document:
+        raise Http404
+    name = version.decision_document.name.rsplit("/", 1)[-1]
+    content_type = (
+        "application/pdf"
+        if name.endswith(".pdf")
+        else ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    )
+    response = FileResponse(
+        version.decision_document.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST
