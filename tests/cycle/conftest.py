@@ -44,3 +44,24 @@ def get(model, **kw):
 
 
 __all__ = ["member"]
+
+
+@pytest.fixture
+def api(cycle, client):
+    """``api(local)`` returns ``call(method, url, body)`` with a fresh token of that Demostad member."""
+    import json
+
+    from weerbaar.accounts.services import api_token_create
+
+    def _as(local, org=None):
+        with scopes_disabled():
+            _, raw = api_token_create(membership=member(org or cycle, local), name="test")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+        def call(method, url, body=None):
+            data = body if isinstance(body, str) else json.dumps(body or {})
+            return client.generic(method, "/api/v1" + url, data=data, content_type="application/json", **headers)
+
+        return call
+
+    return _as

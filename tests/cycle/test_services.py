@@ -202,9 +202,7 @@ def test_findings_lead_to_an_action_a_risk_or_a_deviation(register):
         )
         assert deviation.reference == "AF-001" and list(finding.deviations.all()) == [deviation]
         with pytest.raises(ValidationError):
-            services.finding_save(
-                organisation=register, membership=coordinator, check=check, title="Ernst", severity=9
-            )
+            services.finding_save(organisation=register, membership=coordinator, check=check, title="Ernst", severity=9)
 
 
 def test_deleting_an_action_reopens_its_findings(cycle):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.text import clean_line
 from weerbaar.knowledge.models import SecurityGoal, Theme
 from weerbaar.risks import services as risk_services
 from weerbaar.risks.models import Asset, Measure, Risk
@@ -157,6 +158,11 @@ def _ids(values: Iterable | None) -> set[int]:
     return out
 
 
+def _unknown(message: str) -> ValidationError:
+    """An id or slug that names nothing here (code ``unknown``: the API reports it as such)."""
+    return ValidationError(message, code="unknown")
+
+
 def _check_links(errors: dict, organisation: Organisation, links: dict[str, set[int]]) -> None:
     """Every linked id exists (catalogue) or belongs to this municipality (register)."""
     sources = {
@@ -169,7 +175,7 @@ def _check_links(errors: dict, organisation: Organisation, links: dict[str, set[
     for name, ids in links.items():
         queryset, message = sources[name]
         if ids and queryset.filter(pk__in=ids).count() != len(ids):
-            errors[name] = message
+            errors[name] = _unknown(message)
 
 
 def _owner(errors: dict, organisation: Organisation, owner, field_name: str = "owner") -> Membership | None:
@@ -180,7 +186,7 @@ def _owner(errors: dict, organisation: Organisation, owner, field_name: str = "o
     try:
         return Membership.objects.get(organisation=organisation, pk=int(owner_id))
     except (Membership.DoesNotExist, TypeError, ValueError):
-        errors[field_name] = _("Kies als eigenaar iemand van deze gemeente.")
+        errors[field_name] = _unknown(_("Kies als eigenaar iemand van deze gemeente."))
         return None
 
 
@@ -229,9 +235,15 @@ def action_prepare(
     _check_revision(action, expected_revision)
     errors: dict[str, str] = {}
     if year is None:
-        year = due_date.year if due_date else (action.year if action else timezone.localdate().year)
+        if action is not None and action.pk:
+            year = action.year
+        elif due_date and MIN_YEAR <= due_date.year <= MAX_YEAR:
+            year = due_date.year
+        else:
+            year = timezone.localdate().year
     _valid_year(errors, year)
-    if not (title or "").strip():
+    title = clean_line(title or "").strip()
+    if not title:
         errors["title"] = _("Geef de actie een titel.")
     if status is not None and status not in SETTABLE_STATUSES and not (action and status == action.status):
         errors["status"] = _("Kies een geldige status.")
@@ -454,7 +466,8 @@ def check_prepare(
     permissions.require(membership, "cycle.edit_themes", theme_ids)
     _check_revision(check, expected_revision)
     errors: dict[str, str] = {}
-    if not (title or "").strip():
+    title = clean_line(title or "").strip()
+    if not title:
         errors["title"] = _("Geef de controle een titel.")
     if date is None:
         errors["date"] = _("Wanneer is (of wordt) de controle gehouden?")
@@ -520,7 +533,8 @@ def finding_save(
     permissions.require(membership, "cycle.edit_object", check)
     _check_revision(finding, expected_revision)
     errors: dict[str, str] = {}
-    if not (title or "").strip():
+    title = clean_line(title or "").strip()
+    if not title:
         errors["title"] = _("Beschrijf de bevinding in een paar woorden.")
     try:
         severity = int(severity)
@@ -595,13 +609,13 @@ def finding_link(
         action_id = action.pk if isinstance(action, Action) else action
         found = Action.objects.filter(organisation=organisation, pk=action_id).first() if action_id else None
         if action_id and found is None:
-            errors["action"] = _("Onbekende actie.")
+            errors["action"] = _unknown(_("Onbekende actie."))
         links["action"] = found
     if risk is not None:
         risk_id = risk.pk if isinstance(risk, Risk) else risk
         found = Risk.objects.filter(organisation=organisation, pk=risk_id).first() if risk_id else None
         if risk_id and found is None:
-            errors["risk"] = _("Onbekend risico.")
+            errors["risk"] = _unknown(_("Onbekend risico."))
         links["risk"] = found
     if errors:
         raise ValidationError(errors)
@@ -648,11 +662,12 @@ def deviation_prepare(
     permissions.require(membership, "cycle.edit_themes", theme_ids)
     _check_revision(deviation, expected_revision)
     errors: dict[str, str] = {}
-    if not (title or "").strip():
+    title, accepted_by = clean_line(title or "").strip(), clean_line(accepted_by or "").strip()
+    if not title:
         errors["title"] = _("Beschrijf de afwijking in een paar woorden.")
-    if not (reason or "").strip():
+    if not clean_line(reason or "").strip():
         errors["reason"] = _("Waarom accepteert de gemeente deze afwijking?")
-    if not (accepted_by or "").strip():
+    if not accepted_by:
         errors["accepted_by"] = _("Wie heeft de afwijking geaccepteerd?")
     if expires_on is None:
         errors["expires_on"] = _("Tot wanneer geldt de acceptatie? Een afwijking geldt nooit onbeperkt.")
@@ -664,7 +679,7 @@ def deviation_prepare(
         finding_id = finding.pk if isinstance(finding, Finding) else finding
         finding_obj = Finding.objects.filter(organisation=organisation, pk=finding_id).first()
         if finding_obj is None:
-            errors["finding"] = _("Onbekende bevinding.")
+            errors["finding"] = _unknown(_("Onbekende bevinding."))
     links = {"themes": theme_ids, "measures": _ids(measures)}
     _check_links(errors, organisation, links)
     if errors:
