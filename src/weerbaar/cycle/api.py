@@ -27,8 +27,10 @@ router = Router(tags=["jaarplan en controles"])
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Slug = Annotated[str, Field(max_length=100)]
-# At least one visible character: the services refuse an empty title with their own message.
-Title = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+# At least one visible character (no space or control character, which the services strip):
+# the services refuse an empty title with their own message.
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
+Title = Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE)]
 Short = Annotated[str, Field(max_length=200)]
 Reference = Annotated[str, Field(max_length=20)]
 Text = Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]
@@ -417,8 +419,8 @@ def finding_delete(request, finding_id: PathId):
 
 class DeviationIn(InputSchema):
     title: Title
-    reason: Annotated[str, Field(min_length=1, max_length=TEXT_MAX_LENGTH, pattern=r"\S")]
-    accepted_by: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+    reason: Annotated[str, Field(min_length=1, max_length=TEXT_MAX_LENGTH, pattern=VISIBLE)]
+    accepted_by: Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE)]
     owner_id: Id
     expires_on: datetime.date
     finding_id: Id | None = None
