@@ -209,6 +209,8 @@ def test_progress_per_theme_and_multi_year_view(cycle, as_):
     assert "Informatiebeveiliging" in page and "Totaal" in page
     page = client.get(f"{BASE}meerjarig/").content.decode()
     assert str(year - 1) in page and str(year) in page and "Doorgeschoven" in page
+    # The framework's multi-year plans (adopted version 1, step vision) are linked.
+    assert "/g/demostad/kader/versies/1/stap/visie/" in page
 
 
 def test_dashboard_card_shows_due_overdue_and_new(cycle, as_):
