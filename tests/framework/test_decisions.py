@@ -17,7 +17,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def url(version, action):
-    return f"/g/demostad/kader/versies/{version.pk}/{action}/"
+    return f"/g/demostad/kader/versies/{version.number}/{action}/"
 
 
 def test_submit_asks_first_and_needs_a_yes_for_open_comments(coordinator_client, complete_draft, coordinator):

@@ -21,8 +21,9 @@ from .forms import AdoptForm, CommentForm, CompareForm, StepForm, SubmitForm, Wo
 from .models import STEP_ORDER, FrameworkVersion, Step, StepComment, WordTemplate
 
 
-def _version(pk: int) -> FrameworkVersion:
-    return get_object_or_404(FrameworkVersion.objects.select_related("framework", "organisation"), pk=pk)
+def _version(number: int) -> FrameworkVersion:
+    """A version by the number users see (versie 3 is /versies/3/); one framework per municipality."""
+    return get_object_or_404(FrameworkVersion.objects.select_related("framework", "organisation"), number=number)
 
 
 def _step_or_404(step: str) -> str:
@@ -64,12 +65,12 @@ def start(request, org):
         return redirect("framework:overview", org=org)
     version = framework.versions.get()
     messages.success(request, _("Het strategisch kader is gestart. Begin met stap 1, de visie."))
-    return redirect("framework:step", org=org, pk=version.pk, step=Step.VISION)
+    return redirect("framework:step", org=org, number=version.number, step=Step.VISION)
 
 
 @org_permission("view")
-def version_detail(request, org, pk):
-    version = _version(pk)
+def version_detail(request, org, number):
+    version = _version(number)
     entries = selectors.entries_of(version)
     goals, principles = selectors.goals_of(version), selectors.principles_of(version)
     versions = list(selectors.versions_of(version.framework))
@@ -96,9 +97,9 @@ def _insert_example(data, example: StepExample):
 
 
 @org_permission("view")
-def step(request, org, pk, step):
+def step(request, org, number, step):
     step = _step_or_404(step)
-    version = _version(pk)
+    version = _version(number)
     entry = get_object_or_404(version.steps.select_related("updated_by"), step=step)
     catalogue = selectors.step_catalogue(step)
     can_edit = permissions.allowed(request.membership, "framework.edit") and version.is_draft
@@ -144,7 +145,7 @@ def step(request, org, pk, step):
                     status = 400
                 else:
                     messages.success(request, _("Stap %(step)s is opgeslagen.") % {"step": Step(step).label})
-                    return redirect("framework:step", org=org, pk=version.pk, step=step)
+                    return redirect("framework:step", org=org, number=version.number, step=step)
             else:
                 status = 400
     elif can_edit:
@@ -190,9 +191,9 @@ def step(request, org, pk, step):
 
 @require_POST
 @org_permission("view")
-def comment_add(request, org, pk, step):
+def comment_add(request, org, number, step):
     step = _step_or_404(step)
-    version = _version(pk)
+    version = _version(number)
     form = CommentForm(request.POST)
     permissions.require(request.membership, "framework.comment")
     if form.is_valid():
@@ -212,7 +213,7 @@ def comment_add(request, org, pk, step):
 def _step_url(org, version, step):
     from django.urls import reverse
 
-    return reverse("framework:step", kwargs={"org": org, "pk": version.pk, "step": step})
+    return reverse("framework:step", kwargs={"org": org, "number": version.number, "step": step})
 
 
 @require_POST
@@ -228,15 +229,15 @@ def comment_resolve(request, org, pk):
     return redirect(f"{_step_url(org, comment.version, comment.step)}#opmerkingen")
 
 
-def _version_action(request, org, pk, action, success):
-    version = _version(pk)
+def _version_action(request, org, number, action, success):
+    version = _version(number)
     try:
         action(version=version, membership=request.membership)
     except ValidationError as e:
         messages.error(request, e.messages[0])
     else:
         messages.success(request, success)
-    return redirect("framework:version", org=org, pk=version.pk)
+    return redirect("framework:version", org=org, number=version.number)
 
 
 def _confirm(request, version, *, heading, consequences, button, form=None, problems=(), warnings=(), status=200):
@@ -250,7 +251,9 @@ def _confirm(request, version, *, heading, consequences, button, form=None, prob
             "warnings": warnings,
             "form": form,
             "button": button,
-            "back_url": reverse("framework:version", kwargs={"org": version.organisation.slug, "pk": version.pk}),
+            "back_url": reverse(
+                "framework:version", kwargs={"org": version.organisation.slug, "number": version.number}
+            ),
             "back_text": _("Terug naar versie %(n)s") % {"n": version.number},
             "multipart": bool(form and form.is_multipart()),
         },
@@ -259,13 +262,13 @@ def _confirm(request, version, *, heading, consequences, button, form=None, prob
 
 
 @org_permission("view")
-def submit(request, org, pk):
+def submit(request, org, number):
     """Submitting asks first, on a page that says what happens and what is still open."""
-    version = _version(pk)
+    version = _version(number)
     permissions.require(request.membership, "framework.edit")
     if not version.is_draft:
         messages.error(request, _("Alleen een conceptversie kan worden ingediend."))
-        return redirect("framework:version", org=org, pk=version.pk)
+        return redirect("framework:version", org=org, number=version.number)
     missing = selectors.completeness(version).missing
     open_comments = list(version.comments.filter(resolved_at__isnull=True).order_by("step", "created_at"))
     form = SubmitForm(request.POST if request.method == "POST" else None, open_comments=len(open_comments))
@@ -284,7 +287,7 @@ def submit(request, org, pk):
             form.add_error(None, e)
         else:
             messages.success(request, _("De versie ligt nu ter besluitvorming bij het bestuur."))
-            return redirect("framework:version", org=org, pk=version.pk)
+            return redirect("framework:version", org=org, number=version.number)
     return _confirm(
         request,
         version,
@@ -303,14 +306,14 @@ def submit(request, org, pk):
 
 
 @org_permission("view")
-def withdraw(request, org, pk):
-    version = _version(pk)
+def withdraw(request, org, number):
+    version = _version(number)
     permissions.require(request.membership, "framework.withdraw")
     if version.status != FrameworkVersion.Status.SUBMITTED:
         messages.error(request, _("Alleen een versie die ter besluitvorming ligt, kan terug naar concept."))
-        return redirect("framework:version", org=org, pk=version.pk)
+        return redirect("framework:version", org=org, number=version.number)
     if request.method == "POST":
-        return _version_action(request, org, pk, services.version_withdraw, _("De versie is terug in concept."))
+        return _version_action(request, org, number, services.version_withdraw, _("De versie is terug in concept."))
     return _confirm(
         request,
         version,
@@ -324,12 +327,12 @@ def withdraw(request, org, pk):
 
 
 @org_permission("view")
-def adopt(request, org, pk):
-    version = _version(pk)
+def adopt(request, org, number):
+    version = _version(number)
     permissions.require(request.membership, "framework.adopt")
     if version.status != FrameworkVersion.Status.SUBMITTED:
         messages.error(request, _("Alleen een versie die ter besluitvorming ligt, kan worden vastgesteld."))
-        return redirect("framework:version", org=org, pk=version.pk)
+        return redirect("framework:version", org=org, number=version.number)
     form = AdoptForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -339,7 +342,7 @@ def adopt(request, org, pk):
             _apply_validation_error(form, e)
         else:
             messages.success(request, _("Versie %(n)s is vastgesteld.") % {"n": version.number})
-            return redirect("framework:version", org=org, pk=version.pk)
+            return redirect("framework:version", org=org, number=version.number)
     current = FrameworkVersion.objects.filter(
         framework_id=version.framework_id, status=FrameworkVersion.Status.ADOPTED
     ).first()
@@ -365,8 +368,8 @@ def adopt(request, org, pk):
 
 @require_safe
 @org_permission("view")
-def decision_document(request, org, pk):
-    version = _version(pk)
+def decision_document(request, org, number):
+    version = _version(number)
     if not version.decision_document:
         raise Http404
     name = version.decision_document.name.rsplit("/", 1)[-1]
@@ -384,20 +387,20 @@ def decision_document(request, org, pk):
 
 @require_POST
 @org_permission("view")
-def new_version(request, org, pk):
-    source = _version(pk)
+def new_version(request, org, number):
+    source = _version(number)
     try:
         version = services.version_create_from(source=source, membership=request.membership)
     except ValidationError as e:
         messages.error(request, e.messages[0])
-        return redirect("framework:version", org=org, pk=source.pk)
+        return redirect("framework:version", org=org, number=source.number)
     messages.success(request, _("Versie %(n)s is aangemaakt als kopie.") % {"n": version.number})
-    return redirect("framework:version", org=org, pk=version.pk)
+    return redirect("framework:version", org=org, number=version.number)
 
 
 @org_permission("view")
-def compare(request, org, pk):
-    version = _version(pk)
+def compare(request, org, number):
+    version = _version(number)
     versions = list(selectors.versions_of(version.framework))
     form = CompareForm(request.GET or None, versions=versions, current=version)
     other = None
@@ -421,11 +424,11 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _export(request, org, pk, *, word_export: bool):
+def _export(request, org, number, *, word_export: bool):
     from weerbaar.documents.tasks import request_render
     from weerbaar.documents.word import DOCX_CONTENT_TYPE
 
-    version = _version(pk)
+    version = _version(number)
     extension, content_type = ("docx", DOCX_CONTENT_TYPE) if word_export else ("pdf", "application/pdf")
     filename = documents.filename(version, extension)
     if documents.needs_background(version, word_export=word_export):
@@ -449,13 +452,13 @@ def _export(request, org, pk, *, word_export: bool):
 
 
 @org_permission("view")
-def export_word(request, org, pk):
-    return _export(request, org, pk, word_export=True)
+def export_word(request, org, number):
+    return _export(request, org, number, word_export=True)
 
 
 @org_permission("view")
-def export_pdf(request, org, pk):
-    return _export(request, org, pk, word_export=False)
+def export_pdf(request, org, number):
+    return _export(request, org, number, word_export=False)
 
 
 def _rendered(pk: int):
@@ -486,8 +489,8 @@ def document_job_download(request, org, pk):
 
 
 @org_permission("view")
-def export_html(request, org, pk):
-    version = _version(pk)
+def export_html(request, org, number):
+    version = _version(number)
     return TemplateResponse(
         request,
         "framework/document.html",
