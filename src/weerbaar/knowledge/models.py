@@ -175,7 +175,7 @@ class BuildingBlock(ContentItem):
     summary = models.TextField(_("samenvatting"), blank=True)
     what = models.TextField(_("wat is het"), blank=True)
     why = models.TextField(_("waarom"), blank=True)
-    how_to_start = models.TextField(_("hoe begin je"), blank=True)
+    how_to_start = models.TextField(_("hoe begint u"), blank=True)
     pitfalls = models.TextField(_("valkuilen"), blank=True)
     good_looks_like = models.TextField(_("zo ziet goed eruit"), blank=True)
     related = models.ManyToManyField("self", blank=True, verbose_name=_("verwante bouwstenen"))
