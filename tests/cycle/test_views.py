@@ -6,7 +6,10 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from weerbaar.core.audit import acting_as
 from weerbaar.cycle.models import Action, Check, Deviation, Finding
+from weerbaar.framework.demo import load_framework_demo
+from weerbaar.knowledge.content import load_laws
 from weerbaar.risks.models import Measure, Risk
 
 from ..conftest import member
@@ -209,8 +212,14 @@ def test_progress_per_theme_and_multi_year_view(cycle, as_):
     assert "Informatiebeveiliging" in page and "Totaal" in page
     page = client.get(f"{BASE}meerjarig/").content.decode()
     assert str(year - 1) in page and str(year) in page and "Doorgeschoven" in page
-    # The framework's multi-year plans (adopted version 1, step vision) are linked.
+    assert "Er is nog geen vastgesteld strategisch kader" in page
+    # With an adopted framework, its multi-year plans (step vision) are shown and linked.
+    with scopes_disabled(), acting_as(None):
+        load_laws()
+        load_framework_demo(cycle)
+    page = client.get(f"{BASE}meerjarig/").content.decode()
     assert "/g/demostad/kader/versies/1/stap/visie/" in page
+    assert "/g/demostad/kader/versies/1/stap/kwaliteitssysteem/" in page
 
 
 def test_dashboard_card_shows_due_overdue_and_new(cycle, as_):
