@@ -166,7 +166,10 @@ class IncidentIn(InputSchema):
     title: Annotated[str, Field(max_length=200)]
     occurred_at: datetime.datetime
     discovered_at: datetime.datetime | None = None
-    incident_type: Slug | None = Field(None, description="Slug uit de catalogus (zie /incident-types).")
+    incident_type: Slug = Field(
+        "overig",
+        description="Slug uit de catalogus (zie /incident-types); genegeerd als local_type_id is gegeven.",
+    )
     local_type_id: Id | None = None
     # At least one theme: documented here, refused by the service with its own Dutch message.
     themes: list[Slug] = Field(max_length=LIST_MAX, json_schema_extra={"minItems": 1})
@@ -207,6 +210,8 @@ def _save(request, payload: IncidentIn, incident=None) -> dict:
     data["expected_revision"] = revision if incident is not None else None
     data["themes"] = _by_slugs(Theme, data["themes"], "themes")
     type_slug, local_type_id = data.pop("incident_type"), data.pop("local_type_id")
+    if local_type_id:
+        type_slug = None
     data["incident_type"] = (
         _one(IncidentType, "incident_type", _("Onbekende soort."), slug=type_slug) if type_slug else None
     )
@@ -371,8 +376,8 @@ class PatternsOut(Schema):
     conclusion: str
 
 
-@router.get("/incidents-patterns/{year}", response=PatternsOut, summary="Rode draden van een jaar")
-def patterns(request, year: Annotated[int, Path(ge=2000, le=2100)]):
+@router.get("/incidents-patterns", response=PatternsOut, summary="Rode draden van een jaar")
+def patterns(request, year: Annotated[int, Query(ge=2000, le=2100)]):
     p = selectors.member_patterns(membership=request.membership, year=year)
 
     def counts(pairs):
