@@ -6,6 +6,7 @@ municipality's id. Writes go through the services, which ask the permission gate
 """
 
 import datetime
+from contextlib import contextmanager
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from pydantic import Field
 from weerbaar.api.schemas import InputSchema
 from weerbaar.core.models import Membership
 from weerbaar.knowledge.models import Theme
-from weerbaar.risks.models import Asset, LocalThreat, Threat
+from weerbaar.risks.models import Asset, LocalThreat, Measure, Risk, Threat
 
 from . import excel, selectors, services
 from .models import ExternalReport, Incident, IncidentType, LocalIncidentType, ReportKind
@@ -134,6 +135,33 @@ def _report_out(r: ExternalReport) -> dict:
     }
 
 
+# The rules the services check beyond the schema depend on other fields or on stored state (a
+# report "not needed" needs a reason; a moment may not lie in the future or before the incident
+# happened; one report of each kind per incident): no schema can state them. The API reports them
+# without a field name, each message beginning with the field it is about. Unknown references
+# (code "unknown") and stale revisions (409) keep their own answers.
+@contextmanager
+def _moments_as_state_errors():
+    try:
+        yield
+    except ValidationError as e:
+        if getattr(e, "code", None) == "stale" or not hasattr(e, "error_dict"):
+            raise
+        unknown = {
+            name: errors for name, errors in e.error_dict.items() if all(err.code == "unknown" for err in errors)
+        }
+        if unknown:
+            raise ValidationError(unknown) from e
+        raise ValidationError(
+            [f"{name}: {m}" for name, errors in e.error_dict.items() for err in errors for m in err.messages]
+        ) from e
+
+
+def _ids_exist(model, ids: list[int], field: str, message: str) -> None:
+    if set(ids) - set(model.objects.filter(pk__in=ids).values_list("pk", flat=True)):
+        raise ValidationError({field: ValidationError(message, code="unknown")})
+
+
 def _detail_qs(request):
     return selectors.incident_detail_queryset(membership=request.membership).select_related("incident_type", "threat")
 
@@ -231,9 +259,10 @@ def _save(request, payload: IncidentIn, incident=None) -> dict:
         raise ValidationError({"assets": ValidationError(_("Onbekend bedrijfsmiddel."), code="unknown")})
     if set(data["handlers"]) - set(Membership.objects.filter(pk__in=data["handlers"]).values_list("pk", flat=True)):
         raise ValidationError({"handlers": ValidationError(_("Onbekende behandelaar."), code="unknown")})
-    saved = services.incident_save(
-        organisation=request.organisation, membership=request.membership, incident=incident, **data
-    )
+    with _moments_as_state_errors():
+        saved = services.incident_save(
+            organisation=request.organisation, membership=request.membership, incident=incident, **data
+        )
     return _out(_get(request, saved.pk))
 
 
@@ -260,7 +289,7 @@ class NewActionIn(InputSchema):
 
 
 class EvaluationIn(InputSchema):
-    lessons: Text
+    lessons: Annotated[str, Field(max_length=10_000, pattern=r"\S")]
     materialised_risks: list[Id] = Field([], max_length=LIST_MAX)
     failed_measures: list[Id] = Field([], max_length=LIST_MAX)
     working_measures: list[Id] = Field([], max_length=LIST_MAX)
@@ -283,13 +312,17 @@ def incident_evaluate(request, incident_id: PathId, payload: EvaluationIn):
             raise ValidationError({"new_actions": _("Kies een datum tussen 2000 en 2100.")})
         actions.append(services.NewAction(title=a["title"], due_date=a["due_date"], owner=owner))
     data["expected_revision"] = data.pop("revision")
-    services.incident_evaluate(
-        organisation=request.organisation,
-        membership=request.membership,
-        incident=incident,
-        new_actions=actions,
-        **data,
-    )
+    _ids_exist(Risk, data["materialised_risks"], "materialised_risks", _("Onbekend risico."))
+    _ids_exist(Measure, data["failed_measures"], "failed_measures", _("Onbekende maatregel."))
+    _ids_exist(Measure, data["working_measures"], "working_measures", _("Onbekende maatregel."))
+    with _moments_as_state_errors():
+        services.incident_evaluate(
+            organisation=request.organisation,
+            membership=request.membership,
+            incident=incident,
+            new_actions=actions,
+            **data,
+        )
     return _out(_get(request, incident_id))
 
 
@@ -308,7 +341,8 @@ def report_create(request, incident_id: PathId, payload: ReportIn):
     incident = _get(request, incident_id)
     data = payload.dict()
     data.pop("revision")
-    report = services.report_save(membership=request.membership, incident=incident, **data)
+    with _moments_as_state_errors():
+        report = services.report_save(membership=request.membership, incident=incident, **data)
     return Status(201, _report_out(report))
 
 
@@ -319,7 +353,8 @@ def report_update(request, report_id: PathId, payload: ReportIn):
     )
     data = payload.dict()
     data["expected_revision"] = data.pop("revision")
-    saved = services.report_save(membership=request.membership, incident=report.incident, report=report, **data)
+    with _moments_as_state_errors():
+        saved = services.report_save(membership=request.membership, incident=report.incident, report=report, **data)
     return _report_out(saved)
 
 
