@@ -23,7 +23,7 @@ def decisions(request) -> BoardSection:
         template="framework/board/_decisions.html",
         context={
             "waiting": [
-                {"version": v, "url": reverse("framework:version", kwargs={"org": org.slug, "pk": v.pk})}
+                {"version": v, "url": reverse("framework:version", kwargs={"org": org.slug, "number": v.number})}
                 for v in waiting
             ],
             "adopted": adopted,
