@@ -68,6 +68,9 @@ def call(client, demo_data):
             "asset_id": first("risks.Asset"),
             "risk_id": first("risks.Risk"),
             "measure_id": first("risks.Measure"),
+            "incident_id": first("incidents.Incident"),
+            "report_id": first("incidents.ExternalReport"),
+            "action_id": first("cycle.Action"),
             "step": "visie",
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
         }

@@ -39,12 +39,12 @@ def _choices(field_choices) -> type:
     return Literal[tuple(value for value, _label in field_choices)]
 
 
-class Page(Schema):
+class IncidentPage(Schema):
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=10**9)
 
 
-class ReportOut(Schema):
+class IncidentReportOut(Schema):
     id: int
     kind: str
     due_at: datetime.datetime | None
@@ -81,7 +81,7 @@ class IncidentOut(Schema):
     failed_measures: list[int]
     working_measures: list[int]
     actions: list[int]
-    reports: list[ReportOut]
+    reports: list[IncidentReportOut]
     revision: int
 
 
@@ -173,7 +173,7 @@ def _get(request, incident_id: int) -> Incident:
 @router.get("/incidents", response=IncidentList, summary="Incidenten")
 def incident_list(
     request,
-    page: Query[Page],
+    page: Query[IncidentPage],
     q: Query200 = "",
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: Query[Literal[("", *Incident.Status.values)]] = "",
@@ -282,25 +282,25 @@ def incident_delete(request, incident_id: PathId):
     return Status(204, None)
 
 
-class NewActionIn(InputSchema):
+class IncidentNewActionIn(InputSchema):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     due_date: datetime.date | None = None
     owner_id: Id | None = None
 
 
-class EvaluationIn(InputSchema):
+class IncidentEvaluationIn(InputSchema):
     lessons: Annotated[str, Field(max_length=10_000, pattern=r"\S")]
     materialised_risks: list[Id] = Field([], max_length=LIST_MAX)
     failed_measures: list[Id] = Field([], max_length=LIST_MAX)
     working_measures: list[Id] = Field([], max_length=LIST_MAX)
     evaluated_on: datetime.date | None = None
-    new_actions: list[NewActionIn] = Field([], max_length=20)
+    new_actions: list[IncidentNewActionIn] = Field([], max_length=20)
     close: bool = False
     revision: RevisionIn = None
 
 
 @router.post("/incidents/{incident_id}/evaluation", response=IncidentOut, summary="Incident evalueren")
-def incident_evaluate(request, incident_id: PathId, payload: EvaluationIn):
+def incident_evaluate(request, incident_id: PathId, payload: IncidentEvaluationIn):
     incident = _get(request, incident_id)
     data = payload.dict()
     actions = []
@@ -326,7 +326,7 @@ def incident_evaluate(request, incident_id: PathId, payload: EvaluationIn):
     return _out(_get(request, incident_id))
 
 
-class ReportIn(InputSchema):
+class IncidentReportIn(InputSchema):
     kind: _choices(ReportKind.choices)
     status: _choices(ExternalReport.Status.choices) = ExternalReport.Status.DUE.value
     made_at: datetime.datetime | None = None
@@ -336,8 +336,8 @@ class ReportIn(InputSchema):
     revision: RevisionIn = None
 
 
-@router.post("/incidents/{incident_id}/reports", response={201: ReportOut}, summary="Externe melding toevoegen")
-def report_create(request, incident_id: PathId, payload: ReportIn):
+@router.post("/incidents/{incident_id}/reports", response={201: IncidentReportOut}, summary="Externe melding toevoegen")
+def report_create(request, incident_id: PathId, payload: IncidentReportIn):
     incident = _get(request, incident_id)
     data = payload.dict()
     data.pop("revision")
@@ -346,8 +346,8 @@ def report_create(request, incident_id: PathId, payload: ReportIn):
     return Status(201, _report_out(report))
 
 
-@router.put("/incident-reports/{report_id}", response=ReportOut, summary="Externe melding bijwerken")
-def report_update(request, report_id: PathId, payload: ReportIn):
+@router.put("/incident-reports/{report_id}", response=IncidentReportOut, summary="Externe melding bijwerken")
+def report_update(request, report_id: PathId, payload: IncidentReportIn):
     report = get_object_or_404(
         selectors.visible_reports(membership=request.membership).select_related("incident"), pk=report_id
     )
@@ -358,7 +358,7 @@ def report_update(request, report_id: PathId, payload: ReportIn):
     return _report_out(saved)
 
 
-class TypeOut(Schema):
+class IncidentTypeOut(Schema):
     slug: str
     name: str
     description: str
@@ -366,19 +366,19 @@ class TypeOut(Schema):
     reports: list[str]
 
 
-class LocalTypeOut(Schema):
+class LocalIncidentTypeOut(Schema):
     id: int
     name: str
     description: str
     confidential: bool
 
 
-class TypesOut(Schema):
-    catalogue: list[TypeOut]
-    own: list[LocalTypeOut]
+class IncidentTypesOut(Schema):
+    catalogue: list[IncidentTypeOut]
+    own: list[LocalIncidentTypeOut]
 
 
-@router.get("/incident-types", response=TypesOut, summary="Soorten incidenten")
+@router.get("/incident-types", response=IncidentTypesOut, summary="Soorten incidenten")
 def type_list(request):
     return {
         "catalogue": list(IncidentType.objects.order_by("order", "name")),
@@ -386,32 +386,32 @@ def type_list(request):
     }
 
 
-class CountOut(Schema):
+class PatternCountOut(Schema):
     name: str
     count: int
 
 
-class FigureOut(Schema):
+class PatternFigureOut(Schema):
     key: str
     title: str
     headers: list[str]
     rows: list[list[str | int]]
 
 
-class PatternsOut(Schema):
+class IncidentPatternsOut(Schema):
     year: int
     total: int
     previous_total: int
-    figures: list[FigureOut]
-    recurring_places: list[CountOut]
-    recurring_assets: list[CountOut]
-    materialised_risks: list[CountOut]
-    failed_measures: list[CountOut]
-    working_measures: list[CountOut]
+    figures: list[PatternFigureOut]
+    recurring_places: list[PatternCountOut]
+    recurring_assets: list[PatternCountOut]
+    materialised_risks: list[PatternCountOut]
+    failed_measures: list[PatternCountOut]
+    working_measures: list[PatternCountOut]
     conclusion: str
 
 
-@router.get("/incidents-patterns", response=PatternsOut, summary="Rode draden van een jaar")
+@router.get("/incidents-patterns", response=IncidentPatternsOut, summary="Rode draden van een jaar")
 def patterns(request, year: Annotated[int, Query(ge=2000, le=2100)]):
     p = selectors.member_patterns(membership=request.membership, year=year)
 

@@ -244,12 +244,6 @@ def _when(rng: random.Random, year: int, winter: bool, now: datetime.datetime) -
     return moment if moment < now else None
 
 
-def _cycle_ready() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("weerbaar.cycle.services") is not None
-
-
 def load_incidents_demo(org: Organisation) -> dict:
     load_incident_types()
     now = timezone.now()
@@ -400,7 +394,7 @@ def load_incidents_demo(org: Organisation) -> dict:
                 count = evaluated_types.get(slug, 0)
                 evaluated_types[slug] = count + 1
                 new_actions = []
-                if count == 0 and slug in ACTIONS and _cycle_ready():
+                if count == 0 and slug in ACTIONS:
                     new_actions = [
                         services.NewAction(
                             title=ACTIONS[slug],
