@@ -28,7 +28,7 @@ def register(demo):
 
 
 def type_into(page, label: str, text: str) -> None:
-    page.get_by_label(label, exact=True).focus()
+    page.get_by_label(label).first.focus()
     page.keyboard.type(text)
 
 
@@ -67,7 +67,7 @@ def test_coordinator_records_and_evaluates_an_incident_by_keyboard(live_server, 
     check_axe(page, "new incident")
     type_into(page, "Korte omschrijving", "Brief met BSN naar verkeerd adres")
     moment = timezone.localtime() - timezone.timedelta(hours=3)
-    page.get_by_label("Datum en tijd", exact=True).fill(moment.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Datum en tijd").first.fill(moment.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Soort incident").select_option(label="Datalek")
     page.get_by_label("Informatiebeveiliging").focus()
     page.keyboard.press("Space")
