@@ -97,7 +97,7 @@ def _measure_row(m: dict, today: datetime.date, known: dict) -> list:
         m.get("cost_once", 0),
         m.get("cost_yearly", 0),
         m.get("side_effects", ""),
-        m.get("bio2_refs", ""),
+        ", ".join(m.get("bio2", [])),
     ]
 
 
