@@ -83,6 +83,16 @@ def test_link_check_flags_addresses_that_stopped_answering(editor_client, local_
     assert "De website antwoordt niet" in body
     assert f"{local_server}/ok<" not in body  # working addresses are not listed
 
+    # The laws page marks the law with a dead link for editors, not for visitors.
+    marker = "De officiële tekst gaf bij de laatste controle geen pagina"
+    assert editor_client.get(reverse("knowledge:laws")).content.decode().count(marker) == 1
+
+
+def test_visitors_do_not_see_link_check_results(client, local_server, only_local_links):
+    Law.objects.create(slug="weg", name="Weg", group=LawGroup.objects.first(), url=f"{local_server}/gone")
+    check_links.enqueue()
+    assert "bij de laatste controle" not in client.get(reverse("knowledge:laws")).content.decode()
+
 
 def test_a_repaired_address_leaves_the_list_and_keeps_no_failure_date(local_server, only_local_links):
     group = LawGroup.objects.first()

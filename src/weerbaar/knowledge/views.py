@@ -105,11 +105,13 @@ def laws(request):
         data = form.cleaned_data
         filters = {"name": data["naam"].strip(), "group": data["groep"], "kind": data["soort"], "theme": data["thema"]}
     groups = selectors.law_groups(user=request.user, **filters)
+    editor = permissions.allowed(request.user, "knowledge.edit")
     return TemplateResponse(
         request,
         "knowledge/laws.html",
         {
             "groups": groups,
+            "broken_urls": set(selectors.broken_links().values_list("url", flat=True)) if editor else set(),
             "form": form,
             "filtered": any(filters.values()),
             "law_count": sum(len(g.law_list) for g in groups),
