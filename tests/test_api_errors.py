@@ -72,6 +72,7 @@ def call(client, demo_data):
             "report_id": first("incidents.ExternalReport"),
             "action_id": first("cycle.Action"),
             "step": "visie",
+            "number": "5.15.01",  # a BIO2 government measure (statement of applicability)
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
         }
 
