@@ -25,6 +25,8 @@ trap stop EXIT
 trap 'exit 0' TERM INT
 
 if [ "$TASKS_BACKEND" = "database" ]; then
+	# The daily reminder run queues its own next run; this starts the chain once (no-op if queued).
+	"$PY" manage.py send_reminders --schedule
 	"$PY" manage.py db_worker &
 	worker_pid=$!
 fi

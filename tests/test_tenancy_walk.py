@@ -29,6 +29,7 @@ PUBLIC_URL_NAMES = {
     "set_language",
     "core:health",  # for the load balancer; holds no tenant data
     "core:security_txt",  # RFC 9116: reporters are not signed in
+    "agenda:feed_ics",  # calendar programs cannot log in: the private token is the key (404 otherwise)
 }
 # allauth's own pages (login, password reset, SSO callbacks) are public by design.
 PUBLIC_PREFIXES = ("account/",)

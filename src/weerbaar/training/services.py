@@ -226,8 +226,6 @@ def session_save(
     session = session or Session(organisation=organisation, activity=activity)
     if date is None:
         raise ValidationError({"date": _("Vul een datum in.")})
-    if not 2000 <= date.year <= 2100:
-        raise ValidationError({"date": _("Geef een datum tussen 2000 en 2100.")})
     session.date = date
     session.status = status
     session.location = location or ""
