@@ -159,13 +159,13 @@ def feed_settings(request, org):
                 return redirect("agenda:feed", org=org)
         else:
             return redirect("agenda:feed", org=org)
-    response = TemplateResponse(
+    # No "Referrer-Policy: no-referrer" here: the browser would then send "Origin: null" with the
+    # page's own forms, which the CSRF check refuses. The new link is text, never a link to follow.
+    return TemplateResponse(
         request,
         "agenda/feed.html",
         {"agenda": agenda, "new_link": new_link, "form": form, "subnav_template": "agenda/_subnav.html"},
     )
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @login_not_required
