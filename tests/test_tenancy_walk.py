@@ -63,6 +63,7 @@ OTHER_SAMPLES = {
     "token": "not-a-real-token",
     "slug": "x",
     "step": "visie",
+    "number": 1,  # a framework version by the number users see; the municipality in the URL decides
 }
 
 

@@ -18,8 +18,22 @@ def reflows(page, label):
     size = page.viewport_size
     page.set_viewport_size({"width": 320, "height": 800})
     width = page.evaluate("document.documentElement.scrollWidth")
+    # The deepest element wider than the screen, with its ancestors, to say what to fix.
+    wide = page.evaluate(
+        """() => {
+            const depth = e => { let d = 0; while (e = e.parentElement) d++; return d; };
+            const wide = [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().width > 330);
+            let e = wide.sort((a, b) => depth(b) - depth(a))[0];
+            const chain = [];
+            while (e && e.tagName !== 'MAIN') {
+                chain.push(e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().width));
+                e = e.parentElement;
+            }
+            return chain.join(' < ');
+        }"""
+    )
     page.set_viewport_size(size)
-    assert width <= 320, f"{label}: {width}px wide at 320px"
+    assert width <= 320, f"{label}: {width}px wide at 320px: {wide}"
 
 
 def visit(page, label):

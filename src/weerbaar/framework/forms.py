@@ -289,14 +289,62 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("Uw opmerking"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
+DECISION_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
 class AdoptForm(forms.Form):
     adopted_on = forms.DateField(
         label=_("Datum van het collegebesluit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    decision_reference = forms.CharField(label=_("Kenmerk van het besluit"), max_length=100)
+    decision_reference = forms.CharField(
+        label=_("Kenmerk van het besluit"),
+        max_length=100,
+        help_text=_("Het nummer of kenmerk waaronder het besluit is vastgelegd, bijvoorbeeld B&W 2026/123."),
+    )
     adopted_by_body = forms.CharField(
         label=_("Vastgesteld door"), max_length=200, initial=_("college van burgemeester en wethouders")
     )
+    decision_document = forms.FileField(
+        label=_("Besluitdocument (optioneel)"),
+        required=False,
+        help_text=_("Het getekende besluit als PDF of Word-bestand, hoogstens 10 MB."),
+    )
+
+    def clean_decision_document(self):
+        upload = self.cleaned_data.get("decision_document")
+        if not upload:
+            return None
+        if upload.size > DECISION_DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(_("Het bestand is groter dan 10 MB."))
+        head = upload.read(8)
+        upload.seek(0)
+        if head.startswith(b"%PDF-"):
+            return upload
+        from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
+        from weerbaar.documents.word import looks_like_docx
+
+        content = upload.read()
+        upload.seek(0)
+        if looks_like_docx(content):
+            try:
+                check_zip_archive(upload)
+            except UnsafeArchive as e:
+                raise forms.ValidationError(str(e)) from e
+            upload.seek(0)
+            return upload
+        raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
+
+
+class SubmitForm(forms.Form):
+    """Submitting asks for an explicit yes when comments are still open."""
+
+    def __init__(self, *args, open_comments: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if open_comments:
+            self.fields["open_comments_ok"] = forms.BooleanField(
+                label=_("Ik dien deze versie in, ook al staan er nog %(n)s opmerkingen open.") % {"n": open_comments},
+                error_messages={"required": _("Handel de opmerkingen eerst af, of vink aan dat u toch indient.")},
+            )
 
 
 class CompareForm(forms.Form):
