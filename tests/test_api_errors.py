@@ -70,6 +70,10 @@ def call(client, demo_data):
             "measure_id": first("risks.Measure"),
             "step": "visie",
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
+            "group_id": first("training.StaffGroup"),
+            "activity_id": first("training.Activity"),
+            "session_id": first("training.Session"),
+            "moment_id": first("agenda.PlanningMoment"),
         }
 
     def fill(path, **override):
