@@ -104,9 +104,22 @@ def test_coordinator_builds_framework_board_adopts_and_documents_download(live_s
 
     # Step 4: principles, linked to the goal they serve.
     check_axe(page, "principles")
+    # One category at a time, with its own save.
+    page.get_by_role("link", name="Beleid", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_axe(page, "principles: one category")
     principle = page.get_by_role("group", name=re.compile("^De aanpak is risicogericht"))
     tick(page, "Opnemen", within=principle)
     tick(page, "Beschermen", within=principle)
+    page.get_by_role("button", name="Opslaan", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("De uitgangspunten over Beleid zijn opgeslagen.").is_visible()
+    page.get_by_role("link", name="Terug naar alle categorieën en de rest van deze stap").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("1 gekozen", exact=False).first.is_visible()
     checklist(page)
     save_step(page, "Uitgangspunten")
     assert page.get_by_text("Elk gekozen doel wordt door minstens één uitgangspunt gediend.").is_visible()

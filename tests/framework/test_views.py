@@ -10,9 +10,9 @@ def step_url(version, step):
     return f"/g/demostad/kader/versies/{version.number}/stap/{step}/"
 
 
-def post_data(client, version, step):
+def post_data(client, version, step, url=None):
     """The step form as the browser would send it, unchanged."""
-    response = client.get(step_url(version, step))
+    response = client.get(url or step_url(version, step))
     assert response.status_code == 200
     form = response.context["form"]
     data = {}
@@ -61,8 +61,12 @@ def test_goals_and_principles_are_chosen_edited_and_linked_in_the_form(coordinat
     assert coordinator_client.post(step_url(draft, Step.GOALS), data).status_code == 302
     assert sorted(draft.goals.values_list("name", flat=True)) == ["Beschermen", "Weerbare raad"]
 
-    data = post_data(coordinator_client, draft, Step.PRINCIPLES)
     principle = Principle.objects.get(slug="beleid-risicogericht")
+    # Principles are chosen one category at a time, each with its own save.
+    overview = coordinator_client.get(step_url(draft, Step.PRINCIPLES)).content.decode()
+    assert f"?categorie={principle.category.slug}" in overview and "0 gekozen" in overview
+    category_url = step_url(draft, Step.PRINCIPLES) + f"?categorie={principle.category.slug}"
+    data = post_data(coordinator_client, draft, Step.PRINCIPLES, url=category_url)
     goal = draft.goals.get(name="Beschermen")
     data[f"pr_{principle.pk}"] = "on"
     data[f"pr_{principle.pk}_text"] = "Onze eigen formulering"
@@ -70,13 +74,24 @@ def test_goals_and_principles_are_chosen_edited_and_linked_in_the_form(coordinat
     data["newpr_category"] = str(principle.category_id)
     data["newpr_text"] = "Raadsleden krijgen een veiligheidsgesprek"
     data["newpr_goals"] = [str(draft.goals.get(name="Weerbare raad").pk)]
-    response = coordinator_client.post(step_url(draft, Step.PRINCIPLES), data)
+    response = coordinator_client.post(category_url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"].endswith(f"?categorie={principle.category.slug}")  # back where the user was
     chosen = {p.text: [g.name for g in p.goals.all()] for p in draft.principles.all()}
     assert chosen == {
         "Onze eigen formulering": ["Beschermen"],
         "Raadsleden krijgen een veiligheidsgesprek": ["Weerbare raad"],
     }
+    # Saving another category keeps this one's choices, and "save and next" moves on.
+    other = Principle.objects.exclude(category=principle.category).first()
+    other_url = step_url(draft, Step.PRINCIPLES) + f"?categorie={other.category.slug}"
+    data = post_data(coordinator_client, draft, Step.PRINCIPLES, url=other_url)
+    data[f"pr_{other.pk}"] = "on"
+    data["then"] = "next"
+    response = coordinator_client.post(other_url, data)
+    assert response.status_code == 302 and f"?categorie={other.category.slug}" not in response["Location"]
+    texts = set(draft.principles.values_list("text", flat=True))
+    assert {"Onze eigen formulering", "Raadsleden krijgen een veiligheidsgesprek"} <= texts and len(texts) == 3
     page = coordinator_client.get(step_url(draft, Step.PRINCIPLES)).content.decode()
     assert "Elk gekozen doel wordt door minstens één uitgangspunt gediend." in page
 
@@ -193,3 +208,15 @@ def test_step_pages_have_a_query_budget(coordinator_client, complete_draft, djan
             assert coordinator_client.get(step_url(complete_draft, step)).status_code == 200
     with django_assert_max_num_queries(40):
         coordinator_client.get(f"/g/demostad/kader/versies/{complete_draft.number}/")
+
+
+def test_save_and_next_step_goes_on_to_the_next_step(coordinator_client, draft):
+    data = post_data(coordinator_client, draft, Step.VISION)
+    data["text"] = "Een visie"
+    data["then"] = "next"
+    response = coordinator_client.post(step_url(draft, Step.VISION), data)
+    assert response.status_code == 302 and response["Location"].endswith("/stap/scope/")
+    data = post_data(coordinator_client, draft, Step.QUALITY)
+    data["then"] = "next"
+    response = coordinator_client.post(step_url(draft, Step.QUALITY), data)
+    assert response["Location"].endswith(f"/kader/versies/{draft.number}/")

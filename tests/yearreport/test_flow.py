@@ -214,3 +214,15 @@ def test_list_page_queries_do_not_grow_with_reports(demostad, coordinator_client
     with django_assert_max_num_queries(12):
         response = coordinator_client.get(url("list", demostad))
     assert response.status_code == 200 and response.content.decode().count("Jaarverslag ") >= 10
+
+
+def test_board_start_page_lists_the_report_waiting_for_adoption(demostad, login):
+    report = build(demostad)
+    with scope(organisation=demostad.pk):
+        from weerbaar.yearreport import services
+
+        services.report_submit(report=report, membership=member(demostad, "coordinator"))
+    board = login(member(demostad, "bestuur").user)
+    html = board.get(reverse("core:dashboard", kwargs={"org": demostad.slug})).content.decode()
+    assert f"Jaarverslag {report.year}, versie 1 vaststellen" in html
+    assert url("adopt", demostad, report) in html

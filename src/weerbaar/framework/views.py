@@ -102,6 +102,14 @@ def step(request, org, number, step):
     version = _version(number)
     entry = get_object_or_404(version.steps.select_related("updated_by"), step=step)
     catalogue = selectors.step_catalogue(step)
+    category, categories = None, []
+    if step == Step.PRINCIPLES:
+        categories = _principle_categories(version)
+        slug = request.GET.get("categorie")
+        if slug:
+            category = next((c["category"] for c in categories if c["category"].slug == slug), None)
+            if category is None:
+                raise Http404
     can_edit = permissions.allowed(request.membership, "framework.edit") and version.is_draft
     status, conflict, notice = 200, None, None
     form = None
@@ -113,11 +121,17 @@ def step(request, org, number, step):
             example = next((e for e in catalogue["examples"] if str(e.pk) == example_id), None)
             if example is None:
                 raise Http404
-            form = StepForm(_insert_example(data, example), entry=entry, version=version, catalogue=catalogue)
+            form = StepForm(
+                _insert_example(data, example),
+                entry=entry,
+                version=version,
+                catalogue=catalogue,
+                principle_category=category,
+            )
             form.is_valid()
             notice = _("Het voorbeeld staat in het formulier. Pas het aan en sla de stap op.")
         else:
-            form = StepForm(data, entry=entry, version=version, catalogue=catalogue)
+            form = StepForm(data, entry=entry, version=version, catalogue=catalogue, principle_category=category)
             if form.is_valid():
                 kwargs = form.service_kwargs()
                 try:
@@ -128,7 +142,7 @@ def step(request, org, number, step):
                         **kwargs,
                     )
                 except services.StaleRevision as e:
-                    submitted = {**kwargs["fields"], "activities_done": kwargs["activities_done"]}
+                    submitted = {**kwargs.get("fields", {}), "activities_done": kwargs.get("activities_done", [])}
                     if "laws" in kwargs:
                         submitted["laws"] = kwargs["laws"]
                     conflict = {
@@ -137,19 +151,20 @@ def step(request, org, number, step):
                     }
                     # Saving again now overwrites knowingly: the form carries the current revision.
                     data["revision"] = str(e.entry.revision)
-                    form = StepForm(data, entry=entry, version=version, catalogue=catalogue)
+                    form = StepForm(
+                        data, entry=entry, version=version, catalogue=catalogue, principle_category=category
+                    )
                     form.is_valid()
                     status = 409
                 except ValidationError as e:
                     _apply_validation_error(form, e)
                     status = 400
                 else:
-                    messages.success(request, _("Stap %(step)s is opgeslagen.") % {"step": Step(step).label})
-                    return redirect("framework:step", org=org, number=version.number, step=step)
+                    return _after_step_save(request, org, version, step, category, categories)
             else:
                 status = 400
     elif can_edit:
-        form = StepForm(entry=entry, version=version, catalogue=catalogue)
+        form = StepForm(entry=entry, version=version, catalogue=catalogue, principle_category=category)
     index = STEP_ORDER.index(step)
     goals, principles = selectors.goals_of(version), selectors.principles_of(version)
     completeness = selectors.completeness(version, goals=goals, principles=principles)
@@ -180,6 +195,8 @@ def step(request, org, number, step):
             if form is None
             else None,
             "comments": selectors.comments_for(version, step),
+            "principle_category": category,
+            "principle_categories": categories,
             "comment_form": CommentForm()
             if permissions.allowed(request.membership, "framework.comment") and not version.is_frozen
             else None,
@@ -187,6 +204,39 @@ def step(request, org, number, step):
         },
         status=status,
     )
+
+
+def _principle_categories(version) -> list[dict]:
+    """The catalogue's principle categories with how many principles this version chose in each."""
+    chosen = {}
+    for category_id in version.principles.values_list("category_id", flat=True):
+        chosen[category_id] = chosen.get(category_id, 0) + 1
+    return [
+        {"category": category, "total": len(principles), "chosen": chosen.get(category.pk, 0)}
+        for category, principles in selectors.catalogue_principles_by_category()
+    ]
+
+
+def _after_step_save(request, org, version, step, category, categories):
+    """Back to the same place, or on to the next category or step when the user asked for that."""
+    base = reverse("framework:step", kwargs={"org": org, "number": version.number, "step": step})
+    going_on = request.POST.get("then") == "next"
+    if category is not None:
+        messages.success(request, _("De uitgangspunten over %(c)s zijn opgeslagen.") % {"c": category.name})
+        slugs = [c["category"].slug for c in categories]
+        index = slugs.index(category.slug)
+        if going_on and index + 1 < len(slugs):
+            return redirect(f"{base}?categorie={slugs[index + 1]}")
+        if going_on:
+            return redirect(base)
+        return redirect(f"{base}?categorie={category.slug}")
+    messages.success(request, _("Stap %(step)s is opgeslagen.") % {"step": Step(step).label})
+    index = STEP_ORDER.index(step)
+    if going_on and index + 1 < len(STEP_ORDER):
+        return redirect("framework:step", org=org, number=version.number, step=STEP_ORDER[index + 1])
+    if going_on:
+        return redirect("framework:version", org=org, number=version.number)
+    return redirect(base)
 
 
 @require_POST

@@ -64,8 +64,8 @@ class YearReportAdoptIn(InputSchema):
     adopted_by_body: str = Field("college van burgemeester en wethouders", max_length=200)
 
 
-def _report(report_id: int) -> YearReport:
-    return get_object_or_404(selectors.detail_queryset(), pk=report_id)
+def _report(pk: int) -> YearReport:
+    return get_object_or_404(selectors.detail_queryset(), pk=pk)
 
 
 def _summary(r: YearReport) -> dict:
@@ -109,22 +109,22 @@ def report_build(request, payload: YearReportBuildIn):
     return Status(201, _out(report))
 
 
-@router.get("/yearreports/{report_id}", response=YearReportOut, summary="Eén jaarverslag met zijn hoofdstukken")
-def report_detail(request, report_id: int):
-    report = _report(report_id)
+@router.get("/yearreports/{version_id}", response=YearReportOut, summary="Eén jaarverslag met zijn hoofdstukken")
+def report_detail(request, version_id: int):
+    report = _report(version_id)
     permissions.require(request.membership, "yearreport.view")
     return _out(report)
 
 
 @router.put(
-    "/yearreports/{report_id}/texts",
+    "/yearreports/{version_id}/texts",
     response=YearReportOut,
     summary="Voorwoord en conclusies",
     openapi_extra=problem_responses(status_409=_("Iemand anders heeft de teksten intussen gewijzigd.")),
 )
-def texts_save(request, report_id: int, payload: YearReportTextsIn):
+def texts_save(request, version_id: int, payload: YearReportTextsIn):
     report = services.texts_save(
-        report=_report(report_id),
+        report=_report(version_id),
         membership=request.membership,
         foreword=payload.foreword,
         conclusions=payload.conclusions,
@@ -133,29 +133,29 @@ def texts_save(request, report_id: int, payload: YearReportTextsIn):
     return _out(report)
 
 
-@router.post("/yearreports/{report_id}/submit", response=YearReportOut, summary="Indienen ter besluitvorming")
-def submit(request, report_id: int):
-    return _out(services.report_submit(report=_report(report_id), membership=request.membership))
+@router.post("/yearreports/{version_id}/submit", response=YearReportOut, summary="Indienen ter besluitvorming")
+def submit(request, version_id: int):
+    return _out(services.report_submit(report=_report(version_id), membership=request.membership))
 
 
-@router.post("/yearreports/{report_id}/withdraw", response=YearReportOut, summary="Terug naar concept")
-def withdraw(request, report_id: int):
-    return _out(services.report_withdraw(report=_report(report_id), membership=request.membership))
+@router.post("/yearreports/{version_id}/withdraw", response=YearReportOut, summary="Terug naar concept")
+def withdraw(request, version_id: int):
+    return _out(services.report_withdraw(report=_report(version_id), membership=request.membership))
 
 
-@router.post("/yearreports/{report_id}/adopt", response=YearReportOut, summary="Vaststellen (bestuurder)")
-def adopt(request, report_id: int, payload: YearReportAdoptIn):
-    return _out(services.report_adopt(report=_report(report_id), membership=request.membership, **payload.dict()))
+@router.post("/yearreports/{version_id}/adopt", response=YearReportOut, summary="Vaststellen (bestuurder)")
+def adopt(request, version_id: int, payload: YearReportAdoptIn):
+    return _out(services.report_adopt(report=_report(version_id), membership=request.membership, **payload.dict()))
 
 
 @router.post(
-    "/yearreports/{report_id}/new-version",
+    "/yearreports/{version_id}/new-version",
     response={201: YearReportOut},
     summary="Nieuwe versie als concept",
     openapi_extra=problem_responses(status_409=_("Voor dit jaar is er al een jaarverslag in voorbereiding.")),
 )
-def new_version(request, report_id: int):
-    return Status(201, _out(services.new_version(report=_report(report_id), membership=request.membership)))
+def new_version(request, version_id: int):
+    return Status(201, _out(services.new_version(report=_report(version_id), membership=request.membership)))
 
 
 def _download(report: YearReport, *, word_export: bool) -> HttpResponse:
@@ -165,11 +165,11 @@ def _download(report: YearReport, *, word_export: bool) -> HttpResponse:
     return response
 
 
-@router.get("/yearreports/{report_id}/document.docx", summary="Het jaarverslag als Word-document")
-def document_docx(request, report_id: int):
-    return _download(_report(report_id), word_export=True)
+@router.get("/yearreports/{version_id}/document.docx", summary="Het jaarverslag als Word-document")
+def document_docx(request, version_id: int):
+    return _download(_report(version_id), word_export=True)
 
 
-@router.get("/yearreports/{report_id}/document.pdf", summary="Het jaarverslag als PDF")
-def document_pdf(request, report_id: int):
-    return _download(_report(report_id), word_export=False)
+@router.get("/yearreports/{version_id}/document.pdf", summary="Het jaarverslag als PDF")
+def document_pdf(request, version_id: int):
+    return _download(_report(version_id), word_export=False)

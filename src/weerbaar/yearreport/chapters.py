@@ -97,7 +97,7 @@ class Period:
     @property
     def end_label(self) -> str:
         if self.running:
-            return _("nu (%(date)s)") % {"date": _date(self.end_date)}
+            return _date(self.end_date)
         return _("31 december %(year)s") % {"year": self.year}
 
     @property
@@ -319,7 +319,8 @@ def risk_section(organisation: Organisation, year: int) -> ReportSection:
     start = risk_states_at(organisation, period.start, scale)
     end = risk_states_at(organisation, period.end, scale)
     start_map = _heatmap("begin", _("Begin van het jaar (%(date)s)") % {"date": period.start_label}, start, scale)
-    end_map = _heatmap("eind", _("Einde van het jaar (%(date)s)") % {"date": period.end_label}, end, scale)
+    end_title = _("Nu (%(date)s)") if period.running else _("Einde van het jaar (%(date)s)")
+    end_map = _heatmap("eind", end_title % {"date": period.end_label}, end, scale)
 
     def counts(states):
         levels = Counter(s["level"] for s in states.values())
@@ -436,8 +437,9 @@ def accepted_section(organisation: Organisation, year: int) -> ReportSection:
         {
             "type": "paragraph",
             "text": _(
-                "Op %(date)s waren %(n)s risico's bewust geaccepteerd: %(expired)s verlopen, %(soon)s verlopen "
-                "binnen drie maanden. Een verlopen acceptatie vraagt een nieuw besluit."
+                "Bewust geaccepteerde risico's op %(date)s: %(n)s. Daarvan is de acceptatie van %(expired)s "
+                "verlopen en verloopt die van %(soon)s binnen drie maanden. Een verlopen acceptatie vraagt een "
+                "nieuw besluit."
             )
             % {
                 "date": period.end_label,
