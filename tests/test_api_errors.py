@@ -82,10 +82,8 @@ def call(client, demo_data):
         from weerbaar.core.models import OrganisationOwned
 
         stem = name.removesuffix("_id").replace("_", "")
-        models = sorted(
-            (m for m in apps.get_models() if m.__module__.startswith("weerbaar.") and m._meta.model_name.endswith(stem)),
-            key=lambda m: len(m._meta.model_name),
-        )
+        ours = (m for m in apps.get_models() if m.__module__.startswith("weerbaar."))
+        models = sorted((m for m in ours if m._meta.model_name.endswith(stem)), key=lambda m: len(m._meta.model_name))
         with scopes_disabled():
             for model in models:
                 rows = model.objects.all()
