@@ -68,6 +68,10 @@ def call(client, demo_data):
             "asset_id": first("risks.Asset"),
             "risk_id": first("risks.Risk"),
             "measure_id": first("risks.Measure"),
+            "action_id": first("cycle.Action"),
+            "check_id": first("cycle.Check"),
+            "finding_id": first("cycle.Finding"),
+            "deviation_id": first("cycle.Deviation"),
             "step": "visie",
             "number": "5.15.01",  # a BIO2 government measure (statement of applicability)
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
