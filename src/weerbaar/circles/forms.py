@@ -62,8 +62,8 @@ class DateTimeInput(forms.DateTimeInput):
 class MeetingForm(forms.ModelForm):
     revision = RevisionField()
     online_url = forms.URLField(
-        label=Meeting._meta.get_field("online_url").verbose_name.capitalize(),
-        help_text=Meeting._meta.get_field("online_url").help_text,
+        label=_("Link voor online deelnemen"),
+        help_text=_("Een https-adres, bijvoorbeeld van Teams of Jitsi."),
         required=False,
         max_length=500,
         assume_scheme="https",
