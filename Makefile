@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup deps system-deps lint test-sqlite test-postgres test-browser migrate demo messages bench clean serve
+.PHONY: run test setup deps system-deps lint test-sqlite test-postgres test-browser migrate demo messages bench clean serve backup restore
 
 run: setup migrate demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite)
 	@echo ""
@@ -19,6 +19,16 @@ run: setup migrate demo ## Install, migrate, load demo data and serve on http://
 # background-job worker beside it. Needs SECRET_KEY and ALLOWED_HOSTS; see README.md.
 serve: setup ## Production profile: gunicorn + task worker (WEERBAAR_ENV=production)
 	PY=$(PY) scripts/serve.sh
+
+# One file with the database and the uploaded files (see README: Back-up en terugzetten).
+backup: setup ## Back-up in var/backups (or BACKUP_DIR=...)
+	$(MANAGE) backup $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
+
+# Into an empty installation of the same database kind; then migrate to this version.
+restore: setup ## Restore BACKUP=<file> into an empty installation
+	@test -n "$(BACKUP)" || { echo "Gebruik: make restore BACKUP=<bestand>" >&2; exit 2; }
+	$(MANAGE) restore "$(BACKUP)"
+	$(MANAGE) migrate --noinput
 
 setup: $(VENV)/.installed node_modules/.installed
 

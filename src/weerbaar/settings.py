@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "weerbaar.accounts.sso.FormActionMiddleware",  # after CSP: its response passes here first
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "weerbaar.accounts.sessions.SessionLifetimeMiddleware",  # idle and absolute lifetime; after auth
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "weerbaar.core.context_processors.weerbaar",
+                "weerbaar.accounts.context_processors.municipal_sso",
             ],
             "builtins": [
                 "django.templatetags.i18n",
@@ -232,6 +234,8 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SSO_ENABLED = bool(OIDC_PROVIDERS)
+# Encrypts municipalities' SSO client secrets; empty: derived from SECRET_KEY (see accounts/crypto.py).
+SSO_ENCRYPTION_KEY = env_str("SSO_ENCRYPTION_KEY", "")
 
 # --- Sessions, cookies and security headers ---------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 60 * 60)  # idle timeout

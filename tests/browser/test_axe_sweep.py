@@ -26,6 +26,7 @@ COORDINATOR_PAGES = [
     "/kennisbank/catalogus/governance/",
     "/kennisbank/zoeken/?q=continuiteit&soort=begrip",
     "/account/password/change/",
+    "/g/demostad/instellingen/inloggen/",
     "/g/demostad/bestaat-niet/",
     # The register on the generic views: edit and delete pages, with what depends on the object.
     "/g/demostad/risico/bedrijfsmiddelen/{asset}/bewerken/",

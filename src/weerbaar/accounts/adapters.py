@@ -63,6 +63,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return login_attempts_key(request, credentials.get("email", credentials.get("username", "")))
 
     def pre_authenticate(self, request, **credentials):
+        from .sso import config_for_email
+
+        config = config_for_email(credentials.get("email", ""))
+        if config is not None and not config.allow_local_password:
+            # This municipality signs its people in itself: no password check here, go there.
+            from .views import start_sso
+
+            raise ImmediateHttpResponse(start_sso(request, config))
         key = self._get_login_attempts_cache_key(request, **credentials)
         self._login_failed_rl_usage = ratelimit.consume(request, key=key, **LOGIN_FAILED)
         if not self._login_failed_rl_usage:
@@ -75,6 +83,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request, provider=None, client_id=None):
+        """The platform-wide providers plus every municipality's own (``accounts.sso``)."""
+        from .sso import social_apps
+
+        return [*super().list_apps(request, provider=provider, client_id=client_id), *social_apps(provider, client_id)]
+
+    def list_providers(self, request):
+        """The login page's buttons: platform providers only; a municipality's is chosen by e-mail domain."""
+        from .sso import MUNICIPAL_FLAG
+
+        return [p for p in super().list_providers(request) if not p.app.settings.get(MUNICIPAL_FLAG)]
+
     def is_open_for_signup(self, request, sociallogin):
         """An SSO login may create an account only for an address with an open invitation."""
         from weerbaar.core.models import Invitation

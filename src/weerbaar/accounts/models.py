@@ -127,3 +127,55 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class OrganisationSSO(models.Model):
+    """A municipality's own OpenID Connect provider (Entra ID, Keycloak, ...), set in the product.
+
+    Users whose e-mail domain is listed are sent to this provider from the login page. The
+    client secret is stored encrypted (``accounts.crypto``); it is never shown again. Read at
+    login, before any municipality is chosen, so not scoped: only ``accounts.sso`` reads it.
+    """
+
+    organisation = models.OneToOneField(
+        "core.Organisation", on_delete=models.CASCADE, related_name="sso", editable=False
+    )
+    enabled = models.BooleanField(_("ingeschakeld"), default=True)
+    name = models.CharField(
+        _("naam op de inlogknop"), max_length=80, blank=True, help_text=_("Bijvoorbeeld: Account van de gemeente.")
+    )
+    issuer = models.URLField(
+        _("adres van de identiteitsprovider (issuer)"),
+        max_length=300,
+        help_text=_("Het adres waaronder /.well-known/openid-configuration staat."),
+    )
+    client_id = models.CharField(_("client-ID"), max_length=200)
+    client_secret_encrypted = models.TextField(blank=True, editable=False)
+    email_domains = models.CharField(
+        _("e-maildomeinen"),
+        max_length=500,
+        help_text=_("Gescheiden door komma's, bijvoorbeeld demostad.nl. Deze adressen loggen in via deze provider."),
+    )
+    allow_local_password = models.BooleanField(
+        _("inloggen met wachtwoord blijft toegestaan"),
+        default=False,
+        help_text=_("Uit: gebruikers met een adres op deze domeinen kunnen alleen via de provider inloggen."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_exclude = {"updated_at", "client_secret_encrypted"}
+
+    class Meta:
+        verbose_name = _("eigen inlogprovider")
+        verbose_name_plural = _("eigen inlogproviders")
+
+    def __str__(self):
+        return self.name or self.issuer
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]
+
+    @property
+    def provider_id(self) -> str:
+        return f"gemeente-{self.organisation_id}"
