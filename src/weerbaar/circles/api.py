@@ -30,12 +30,12 @@ Body = Annotated[str, Field(min_length=1, max_length=20000, pattern=VISIBLE)]
 Text = Annotated[str, Field(max_length=20000)]
 
 
-class Page(Schema):
+class CirclePage(Schema):
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=10**9)
 
 
-def _slice(qs, page: Page):
+def _slice(qs, page: CirclePage):
     return qs.count(), list(qs[page.offset : page.offset + page.limit])
 
 
@@ -64,7 +64,7 @@ class CircleList(Schema):
 
 
 @router.get("/circles", response=CircleList, summary="Mijn leerkringen")
-def circle_list(request, page: Query[Page]):
+def circle_list(request, page: Query[CirclePage]):
     count, items = _slice(selectors.member_circles(request.user).order_by("name", "id"), page)
     return {"count": count, "items": items}
 
@@ -79,14 +79,14 @@ def circle_detail(request, circle_id: PathId):
     return selectors.circle_for(request.user, circle_id)
 
 
-class MemberOut(Schema):
+class CircleMemberOut(Schema):
     id: int
     name: str
     municipality: str | None
     role: str
 
 
-@router.get("/circles/{circle_id}/members", response=list[MemberOut], summary="Deelnemers van een leerkring")
+@router.get("/circles/{circle_id}/members", response=list[CircleMemberOut], summary="Deelnemers van een leerkring")
 def circle_members(request, circle_id: PathId):
     circle = selectors.circle_for(request.user, circle_id)
     return [
@@ -124,7 +124,7 @@ Moment = Annotated[
 HTTPS_URL = r"^https://([a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?\.){1,5}[a-z]{2,20}(/[A-Za-z0-9._~%/-]{0,150})?$"
 
 
-class MeetingIn(InputSchema):
+class CircleMeetingIn(InputSchema):
     title: Title
     starts_at: Moment
     duration_minutes: int = Field(120, ge=5, le=24 * 60, description="Duur in minuten.")
@@ -133,7 +133,7 @@ class MeetingIn(InputSchema):
     agenda: Text = ""
 
 
-class MeetingOut(Schema):
+class CircleMeetingOut(Schema):
     id: int
     circle_id: int
     title: str
@@ -146,14 +146,16 @@ class MeetingOut(Schema):
     revision: int
 
 
-@router.get("/circles/{circle_id}/meetings", response=list[MeetingOut], summary="Bijeenkomsten van een leerkring")
+@router.get("/circles/{circle_id}/meetings", response=list[CircleMeetingOut], summary="Bijeenkomsten van een leerkring")
 def meeting_list(request, circle_id: PathId):
     circle = selectors.circle_for(request.user, circle_id)
     return list(circle.meetings.order_by("starts_at", "id")[:500])
 
 
-@router.post("/circles/{circle_id}/meetings", response={201: MeetingOut}, summary="Bijeenkomst plannen (begeleiders)")
-def meeting_create(request, circle_id: PathId, payload: MeetingIn):
+@router.post(
+    "/circles/{circle_id}/meetings", response={201: CircleMeetingOut}, summary="Bijeenkomst plannen (begeleiders)"
+)
+def meeting_create(request, circle_id: PathId, payload: CircleMeetingIn):
     circle = selectors.circle_for(request.user, circle_id)
     data = payload.dict()
     data["online_url"] = data["online_url"] or ""
@@ -161,7 +163,7 @@ def meeting_create(request, circle_id: PathId, payload: MeetingIn):
     return Status(201, services.meeting_create(user=request.user, circle=circle, **data))
 
 
-@router.get("/meetings/{meeting_id}", response=MeetingOut, summary="Eén bijeenkomst")
+@router.get("/meetings/{meeting_id}", response=CircleMeetingOut, summary="Eén bijeenkomst")
 def meeting_detail(request, meeting_id: PathId):
     meeting: Meeting = selectors.meeting_for(request.user, meeting_id)
     return meeting
@@ -170,12 +172,12 @@ def meeting_detail(request, meeting_id: PathId):
 # --- discussion -------------------------------------------------------------------------------------
 
 
-class ThreadIn(InputSchema):
+class CircleThreadIn(InputSchema):
     title: Title
     body: Body
 
 
-class ThreadOut(Schema):
+class CircleThreadOut(Schema):
     id: int
     circle_id: int
     title: str
@@ -183,30 +185,30 @@ class ThreadOut(Schema):
     last_post_at: datetime.datetime
 
 
-class ThreadList(Schema):
+class CircleThreadList(Schema):
     count: int
-    items: list[ThreadOut]
+    items: list[CircleThreadOut]
 
 
-@router.get("/circles/{circle_id}/threads", response=ThreadList, summary="Onderwerpen van een leerkring")
-def thread_list(request, circle_id: PathId, page: Query[Page]):
+@router.get("/circles/{circle_id}/threads", response=CircleThreadList, summary="Onderwerpen van een leerkring")
+def thread_list(request, circle_id: PathId, page: Query[CirclePage]):
     circle = selectors.circle_for(request.user, circle_id)
     count, items = _slice(selectors.threads(circle), page)
     return {"count": count, "items": items}
 
 
-@router.post("/circles/{circle_id}/threads", response={201: ThreadOut}, summary="Onderwerp beginnen")
-def thread_create(request, circle_id: PathId, payload: ThreadIn):
+@router.post("/circles/{circle_id}/threads", response={201: CircleThreadOut}, summary="Onderwerp beginnen")
+def thread_create(request, circle_id: PathId, payload: CircleThreadIn):
     circle = selectors.circle_for(request.user, circle_id)
     thread: Thread = services.thread_create(user=request.user, circle=circle, **payload.dict())
     return Status(201, thread)
 
 
-class PostIn(InputSchema):
+class CirclePostIn(InputSchema):
     body: Body
 
 
-class PostOut(Schema):
+class CirclePostOut(Schema):
     id: int
     thread_id: int
     author: str
@@ -215,9 +217,9 @@ class PostOut(Schema):
     created_at: datetime.datetime
 
 
-class PostList(Schema):
+class CirclePostList(Schema):
     count: int
-    items: list[PostOut]
+    items: list[CirclePostOut]
 
 
 def _post_out(post) -> dict:
@@ -231,15 +233,15 @@ def _post_out(post) -> dict:
     }
 
 
-@router.get("/threads/{thread_id}/posts", response=PostList, summary="Berichten in een onderwerp")
-def post_list(request, thread_id: PathId, page: Query[Page]):
+@router.get("/threads/{thread_id}/posts", response=CirclePostList, summary="Berichten in een onderwerp")
+def post_list(request, thread_id: PathId, page: Query[CirclePage]):
     thread = selectors.thread_for(request.user, thread_id)
     count, items = _slice(selectors.posts(thread), page)
     return {"count": count, "items": [_post_out(p) for p in items]}
 
 
-@router.post("/threads/{thread_id}/posts", response={201: PostOut}, summary="Reageren")
-def post_create(request, thread_id: PathId, payload: PostIn):
+@router.post("/threads/{thread_id}/posts", response={201: CirclePostOut}, summary="Reageren")
+def post_create(request, thread_id: PathId, payload: CirclePostIn):
     thread = selectors.thread_for(request.user, thread_id)
     return Status(201, _post_out(services.post_create(user=request.user, thread=thread, body=payload.body)))
 
@@ -247,7 +249,7 @@ def post_create(request, thread_id: PathId, payload: PostIn):
 # --- documents ------------------------------------------------------------------------------------
 
 
-class VersionOut(Schema):
+class CircleDocumentVersionOut(Schema):
     number: int
     filename: str
     content_type: str
@@ -257,15 +259,15 @@ class VersionOut(Schema):
     uploaded_at: datetime.datetime
 
 
-class DocumentOut(Schema):
+class CircleDocumentOut(Schema):
     id: int
     title: str
     description: str
     updated_at: datetime.datetime
-    versions: list[VersionOut]
+    versions: list[CircleDocumentVersionOut]
 
 
-@router.get("/circles/{circle_id}/documents", response=list[DocumentOut], summary="Gedeelde documenten")
+@router.get("/circles/{circle_id}/documents", response=list[CircleDocumentOut], summary="Gedeelde documenten")
 def document_list(request, circle_id: PathId):
     circle = selectors.circle_for(request.user, circle_id)
     documents = list(selectors.documents(circle)[:500])
