@@ -85,6 +85,7 @@ def test_the_digest_sends_each_new_post_once_and_never_ones_own(people, circle):
     assert "Antwoord uit Voorbeeldrecht" in by_person["coordinator@demostad.example"]
     assert "Eerste bericht" not in by_person["coordinator@demostad.example"]  # their own
     assert "Eerste bericht" in by_person["coordinator@voorbeeldrecht.example"]
+    assert f"/leerkringen/onderwerp/{thread.pk}/" in by_person["coordinator@voorbeeldrecht.example"]
 
     mail.outbox.clear()
     assert tasks.send_digests.call() == 0  # nothing new: nothing sent twice
