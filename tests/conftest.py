@@ -72,3 +72,9 @@ def org_scope():
 
 
 __all__ = ["MembershipFactory", "OrganisationFactory", "UserFactory", "Role"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    """Uploaded files of a test go to a temporary folder, never into the working tree's var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -73,6 +73,7 @@ def call(client, demo_data):
             "meeting_id": 1,
             "thread_id": 1,
             "step": "visie",
+            "number": "5.15.01",  # a BIO2 government measure (statement of applicability)
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
         }
 

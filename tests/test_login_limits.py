@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 ADDRESS = "lezer@demostad.example"
-WRONG = "Het door jou opgegeven e-mailadres en/of wachtwoord is niet correct."
+WRONG = "Het e-mailadres en/of wachtwoord dat u opgaf, klopt niet."
 ATTACKER, OWNER = "198.51.100.7", "192.0.2.44"
 
 

@@ -127,7 +127,7 @@ def test_failed_logins_are_rate_limited(demo, client):
     for _ in range(5):
         response = client.post("/account/login/", {"login": "lezer@demostad.example", "password": "fout"})
         assert response.status_code == 200
-        assert "Het door jou opgegeven e-mailadres en/of wachtwoord is niet correct." in response.content.decode()
+        assert "Het e-mailadres en/of wachtwoord dat u opgaf, klopt niet." in response.content.decode()
     blocked = client.post("/account/login/", {"login": "lezer@demostad.example", "password": "weerbaar-demo"})
     assert blocked.status_code in (200, 429)
     assert "_auth_user_id" not in client.session

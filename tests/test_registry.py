@@ -27,8 +27,10 @@ def test_registry_keeps_declared_order_and_refuses_a_second_claim_on_a_name():
 
 
 def test_apps_register_their_cards_exports_and_search():
-    assert dashboard_cards.identifiers() == ["framework", "risks"]
-    assert exports.identifiers() == ["framework.docx", "framework.pdf", "risks.register"]
+    # Later apps add their own; the first parts keep their place.
+    cards = dashboard_cards.identifiers()
+    assert cards.index("framework") < cards.index("risks")
+    assert {"framework.docx", "framework.pdf", "risks.register"} <= set(exports.identifiers())
     for export in exports:
         kwargs = {"org": "demostad", **dict.fromkeys(export.needs, 1)}
         assert reverse(export.url_name, kwargs=kwargs)

@@ -29,6 +29,20 @@ PUBLIC_URL_NAMES = {
     "set_language",
     "core:health",  # for the load balancer; holds no tenant data
     "core:security_txt",  # RFC 9116: reporters are not signed in
+    # The open knowledge base: national content for municipalities not yet working in Weerbaar.
+    "knowledge:welcome",
+    "knowledge:index",
+    "knowledge:search",
+    "knowledge:theme",
+    "knowledge:building_block",
+    "knowledge:glossary",
+    "knowledge:laws",
+    "knowledge:steps",
+    "knowledge:scope",
+    "knowledge:goals",
+    "knowledge:principles",
+    "knowledge:pdca",
+    "knowledge:governance",
 }
 # allauth's own pages (login, password reset, SSO callbacks) are public by design.
 PUBLIC_PREFIXES = ("account/",)
@@ -62,6 +76,7 @@ OTHER_SAMPLES = {
     "token": "not-a-real-token",
     "slug": "x",
     "step": "visie",
+    "number": 1,  # a framework version by the number users see; the municipality in the URL decides
 }
 
 

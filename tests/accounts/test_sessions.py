@@ -17,7 +17,7 @@ ADDRESS = "lezer@demostad.example"
 PASSWORD = "weerbaar-demo"
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 SAFARI = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"  # noqa: E501
-PAGE = "/kennisbank/"
+PAGE = "/account/sessies/"  # a page that needs a login (the knowledge base is open)
 
 
 @pytest.fixture

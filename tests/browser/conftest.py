@@ -64,3 +64,27 @@ def check_axe(page, label: str = ""):
     ]
     assert not violations, f"axe-core on {label or page.url}: {json.dumps(violations, indent=1)}"
     return result
+
+
+REFLOW_SCRIPT = """(width) => {
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && !el.closest('.weerbaar-table-wrap, .weerbaar-scroll')) {
+      wide.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+        ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(r.right));
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 8)};
+}"""
+
+
+def check_reflow(page, label: str = "", width: int = 320):
+    """WCAG 1.4.10: at 320 CSS px the page does not scroll sideways (only a labelled table region may)."""
+    original = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 800})
+    try:
+        result = page.evaluate(REFLOW_SCRIPT, width)
+    finally:
+        page.set_viewport_size(original)
+    assert result["scrollWidth"] <= width, f"{label or page.url} is {result['scrollWidth']} px wide: {result['wide']}"

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 from weerbaar.core.models import AuditEntry, Membership
 from weerbaar.risks.models import Asset, LocalThreat, Measure, MeasureConflict, Risk
 
-from .conftest import check_axe
+from .conftest import check_axe, check_reflow
 from .test_journeys import login_by_keyboard
 
 COORDINATOR_PAGES = [
@@ -67,6 +67,17 @@ def test_remaining_pages_have_no_axe_violations(live_server, demo, page):
     page.goto(base + "/g/demostad/instellingen/")  # the Dutch 403 page
     assert page.get_by_role("heading", level=1).inner_text() == "Geen toegang"
     check_axe(page, "403")
+    page.get_by_role("button", name="Uitloggen").click()
+
+    # The board's own start page, and the user menu opened by keyboard, at 320 px wide too.
+    login_by_keyboard(page, base, "bestuur@demostad.example")
+    assert "overzicht voor het bestuur" in page.get_by_role("heading", level=1).inner_text()
+    check_axe(page, "board start page")
+    page.locator("summary.weerbaar-usermenu__toggle").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("link", name="Mijn sessies").is_visible()
+    check_axe(page, "user menu open")
+    check_reflow(page, "board start page with the user menu open")
     page.get_by_role("button", name="Uitloggen").click()
 
     login_by_keyboard(page, base, "beheer@weerbaar.example")

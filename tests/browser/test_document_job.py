@@ -19,7 +19,7 @@ def test_status_page_updates_itself_and_offers_the_download(live_server, demo, p
     with scopes_disabled():
         version = FrameworkVersion.objects.filter(organisation__slug="demostad").order_by("number").first()
     login_by_keyboard(page, live_server.url, "coordinator@demostad.example")
-    page.goto(f"{live_server.url}/g/demostad/kader/versies/{version.pk}/")
+    page.goto(f"{live_server.url}/g/demostad/kader/versies/{version.number}/")
     page.get_by_role("link", name="Download als Word").click()
     page.wait_for_url("**/kader/documenten/*/")
     assert page.get_by_text("Het document staat in de wachtrij.").is_visible()

@@ -104,9 +104,22 @@ def test_coordinator_builds_framework_board_adopts_and_documents_download(live_s
 
     # Step 4: principles, linked to the goal they serve.
     check_axe(page, "principles")
+    # One category at a time, with its own save.
+    page.get_by_role("link", name="Beleid", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_axe(page, "principles: one category")
     principle = page.get_by_role("group", name=re.compile("^De aanpak is risicogericht"))
     tick(page, "Opnemen", within=principle)
     tick(page, "Beschermen", within=principle)
+    page.get_by_role("button", name="Opslaan", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("De uitgangspunten over Beleid zijn opgeslagen.").is_visible()
+    page.get_by_role("link", name="Terug naar alle categorieën en de rest van deze stap").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("1 gekozen", exact=False).first.is_visible()
     checklist(page)
     save_step(page, "Uitgangspunten")
     assert page.get_by_text("Elk gekozen doel wordt door minstens één uitgangspunt gediend.").is_visible()
@@ -129,20 +142,38 @@ def test_coordinator_builds_framework_board_adopts_and_documents_download(live_s
         page.keyboard.press("Enter")
     check_axe(page, "version")
     assert page.get_by_text("Alles is ingevuld.").is_visible()
-    page.get_by_role("button", name="Indienen ter besluitvorming").focus()
+    page.get_by_role("link", name="Indienen ter besluitvorming").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("De versie ligt nu ter besluitvorming bij het college.").is_visible()
+    # A confirmation page says what will happen before anything happens.
+    assert page.get_by_role("heading", level=1).inner_text() == "Versie 1 indienen ter besluitvorming?"
+    check_axe(page, "confirm submit")
+    page.get_by_role("button", name="Ja, indienen").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("De versie ligt nu ter besluitvorming bij het bestuur.").is_visible()
     version_url = page.url
     logout(page)
 
-    # A board member records the college's decision.
+    # A board member records the college's decision, on its own page; a mistake is shown at the field.
     login_by_keyboard(page, base, "bestuur@demostad.example")
     page.goto(version_url)
     check_axe(page, "version for the board")
+    page.get_by_role("link", name="Vaststellen").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_axe(page, "adopt page")
     page.get_by_label("Datum van het collegebesluit").fill("2026-04-14")
+    type_into(page, re.compile("^Kenmerk van het besluit"), "x")
+    page.get_by_role("button", name="Vaststellen").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#foutoverzicht").is_visible()
+    assert page.get_by_label("Datum van het collegebesluit").input_value() == "2026-04-14"
+    check_axe(page, "adopt page with an error")
+    page.get_by_label(re.compile("^Kenmerk van het besluit")).fill("")
     type_into(page, re.compile("^Kenmerk van het besluit"), "B&W 2026/0412")
-    page.get_by_role("button", name="Versie vaststellen").focus()
+    page.get_by_role("button", name="Vaststellen").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_text("Versie 1 is vastgesteld.").is_visible()

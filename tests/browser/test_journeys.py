@@ -36,13 +36,19 @@ def test_coordinator_walks_workspace_and_sets_up_two_factor(live_server, demo, p
     # Every workspace page, reached through the main menu, is accessible.
     for link, heading in [
         ("Leden", "Leden"),
-        ("Audittrail", "Audittrail"),
+        ("Logboek", "Logboek"),
         ("Instellingen", "Instellingen van Demostad"),
-        ("API-sleutels", "Persoonlijke API-sleutels"),
     ]:
         page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=link, exact=True).click()
         assert page.get_by_role("heading", level=1).inner_text() == heading
         check_axe(page, link)
+
+    # Account tools sit in the user menu (a disclosure that opens by keyboard).
+    page.locator("summary.weerbaar-usermenu__toggle").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="API-sleutels").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Persoonlijke API-sleutels"
+    check_axe(page, "API-sleutels")
 
     # Invite a colleague; a bad address is explained next to the field and nothing typed is lost.
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Leden", exact=True).click()
@@ -59,6 +65,7 @@ def test_coordinator_walks_workspace_and_sets_up_two_factor(live_server, demo, p
     assert page.get_by_text("nieuwe.auditor@demostad.example — Auditor").is_visible()
 
     # Two-factor authentication with an authenticator app and recovery codes.
+    page.locator("summary.weerbaar-usermenu__toggle").click()
     page.get_by_role("link", name="Tweestapsverificatie").click()
     check_axe(page, "mfa index")
     page.goto(base + "/account/2fa/totp/activate/")

@@ -27,7 +27,7 @@ def test_viewer_ends_a_session_on_another_browser(live_server, demo, browser, pa
         assert page.locator("table tbody tr").count() == 1
         check_axe(page, "mijn sessies na beëindigen")
 
-        other.goto(base + "/kennisbank/")
+        other.goto(base + "/account/sessies/")
         assert "/account/login/" in other.url
     finally:
         other_context.close()

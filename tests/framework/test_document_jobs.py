@@ -17,7 +17,7 @@ DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"
 
 
 def base(version):
-    return f"/g/demostad/kader/versies/{version.pk}"
+    return f"/g/demostad/kader/versies/{version.number}"
 
 
 def job_url(job, suffix=""):

@@ -72,7 +72,7 @@ def test_pdf_and_web_document_strip_control_characters(complete_draft, coordinat
     pdf = documents.render_pdf(complete_draft)
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "\x0b" not in text and "Eersteregel" in text
-    page = coordinator_client.get(f"/g/demostad/kader/versies/{complete_draft.pk}/document/")
+    page = coordinator_client.get(f"/g/demostad/kader/versies/{complete_draft.number}/document/")
     assert page.status_code == 200
     body = page.content.decode()
     assert "\x0b" not in body and "\x01" not in body and "Eersteregelmetstuurtekens" in body

@@ -68,7 +68,7 @@ def test_adopted_exports_carry_no_concept_mark(adopted):
 
 
 def test_downloads_and_web_page(coordinator_client, complete_draft):
-    base = f"/g/demostad/kader/versies/{complete_draft.pk}"
+    base = f"/g/demostad/kader/versies/{complete_draft.number}"
     word = coordinator_client.get(f"{base}/word/")
     assert word.status_code == 200 and word["Content-Disposition"].endswith('-concept.docx"')
     pdf = coordinator_client.get(f"{base}/pdf/")

@@ -149,6 +149,6 @@ def test_a_docx_zip_bomb_is_refused_at_upload(coordinator, demostad):
 
 def test_export_view_says_when_the_standard_layout_was_used(coordinator_client, complete_draft, coordinator, demostad):
     upload(demostad, coordinator, make_docx(HEAVY_FOR_DEMOSTAD))
-    response = coordinator_client.get(f"/g/demostad/kader/versies/{complete_draft.pk}/word/", follow=True)
+    response = coordinator_client.get(f"/g/demostad/kader/versies/{complete_draft.number}/word/", follow=True)
     assert response.status_code == 200
     assert "standaardopmaak" in response.content.decode()

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import AuditEntry, Organisation, OrganisationOwned
@@ -48,7 +49,7 @@ def _json_value(value):
         return str(value)
     if isinstance(value, (list, tuple)):
         return [_json_value(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # files
+    if isinstance(value, FieldFile):  # the stored name; an empty file field has no url to ask for
         return value.name or None
     return value
 

@@ -166,14 +166,17 @@ def allowed_theme_ids(membership: Membership) -> set[int] | None:
 
 
 def can_edit_theme(membership: Membership | None, theme_ids: Iterable[int]) -> bool:
-    """May this member edit an item that belongs to all of these themes?"""
+    """May this member edit an item with these themes? A theme expert may when it carries one of theirs.
+
+    An item about information security and physical security is the concern of both experts:
+    each may work on it. An item without any of the expert's themes stays read-only for them.
+    """
     if not has_perm(membership, "edit"):
         return False
     allowed_ids = allowed_theme_ids(membership)
     if allowed_ids is None:
         return True
-    theme_ids = set(theme_ids)
-    return bool(theme_ids) and theme_ids <= allowed_ids
+    return bool(set(theme_ids) & allowed_ids)
 
 
 def permissions_for(membership: Membership | None) -> dict[str, bool]:

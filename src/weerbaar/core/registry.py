@@ -172,3 +172,17 @@ annual_report_sections: Registry[Callable] = Registry("yearly report section")
 # ``references(organisation) -> dict[bio2_id, list[tuple[label, url]]]``: what an app holds that
 # touches a BIO2 government measure (scan answers, ...), shown in the statement of applicability.
 bio2_references: Registry[Callable] = Registry("BIO2 references")
+
+
+@dataclass(frozen=True)
+class BoardSection:
+    """A block on the board member's start page: ``template`` rendered with ``context``."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+# ``section(request) -> BoardSection | None``: what a board member (bestuurder) needs to see and
+# decide, in order; shown on their start page instead of the coordinator's work overview.
+board_sections: Registry[Callable] = Registry("board section")

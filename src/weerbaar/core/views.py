@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,8 @@ from .forms import (
     OrganisationCreateForm,
     OrganisationSettingsForm,
 )
-from .models import AuditEntry, Invitation, Membership, Organisation
+from .models import AuditEntry, Invitation, Membership, Organisation, Role
+from .registry import board_sections
 
 
 def home(request):
@@ -43,15 +45,27 @@ def home(request):
 @org_permission("view")
 def dashboard(request, org):
     members = selectors.organisation_members(organisation=request.organisation)
-    return TemplateResponse(
-        request,
-        "core/dashboard.html",
-        {
-            "cards": dashboard_cards.cards_for(request),
-            "member_count": members.count(),
-            "recent": _recent_changes(request),
-        },
-    )
+    membership = request.membership
+    context = {
+        "cards": dashboard_cards.cards_for(request),
+        "member_count": members.count(),
+        "role_text": dashboard_cards.role_text(membership),
+        "my_themes": list(membership.themes.all()) if membership.role == Role.EXPERT else [],
+    }
+    if membership.role == Role.BOARD:
+        # The board decides and oversees: the risk picture and what waits for them, not the work log.
+        sections = (section(request) for section in board_sections)
+        context["sections"] = [
+            {
+                "title": s.title,
+                "html": render_to_string(s.template, {**s.context, "organisation": request.organisation}, request),
+            }
+            for s in sections
+            if s is not None
+        ]
+        return TemplateResponse(request, "core/board.html", context)
+    context["recent"] = _recent_changes(request)
+    return TemplateResponse(request, "core/dashboard.html", context)
 
 
 def _recent_changes(request):

@@ -8,12 +8,14 @@ class FrameworkConfig(AppConfig):
     verbose_name = "Strategisch kader"
 
     def ready(self):
-        from weerbaar.core.registry import Export, dashboard_cards, demo_loaders, exports
+        from weerbaar.core.registry import Export, board_sections, dashboard_cards, demo_loaders, exports
 
+        from .board import decisions
         from .dashboard import framework_card
         from .demo import load_demo_documents, load_for_demo
 
         dashboard_cards.register("framework", framework_card, order=10)
+        board_sections.register("framework.decisions", decisions, order=10)
         # After the municipalities and users (core), before the register that refers to goals.
         demo_loaders.register("framework", load_for_demo, order=10)
         demo_loaders.register("framework-documents", load_demo_documents, order=20)

@@ -102,7 +102,9 @@ def _document_context(version: FrameworkVersion) -> dict:
     goals = selectors.goals_of(version)
     principles = selectors.principles_of(version)
     vision, scope, quality = entries[Step.VISION], entries[Step.SCOPE], entries[Step.QUALITY]
-    laws = sorted(scope.laws.all(), key=lambda law: (law.group.order, law.order, law.name))
+    # A law the editors marked as replaced appears as its successor (once, even if both were chosen).
+    in_force = {law.in_force().pk: law.in_force() for law in scope.laws.all()}
+    laws = sorted(in_force.values(), key=lambda law: (law.group.order, law.order, law.name))
     framework = version.framework
     return {
         "gemeente": version.organisation.name,

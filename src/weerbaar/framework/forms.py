@@ -52,8 +52,13 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 class StepForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, entry: StepEntry, version: FrameworkVersion, catalogue: dict, **kwargs):
+    def __init__(
+        self, *args, entry: StepEntry, version: FrameworkVersion, catalogue: dict, principle_category=None, **kwargs
+    ):
         self.entry, self.version, self.step = entry, version, entry.step
+        # The principles step is edited one category at a time (``principle_category``); without
+        # one, its form holds the step's general parts and links to the categories.
+        self.principle_category = principle_category
         initial = {name: getattr(entry, name) for name in editable_fields(entry.step)}
         initial["governance_variant"] = entry.governance_variant_id
         initial["revision"] = entry.revision
@@ -98,8 +103,12 @@ class StepForm(forms.Form):
             )
         if entry.step == Step.GOALS:
             self._add_goal_fields()
-        if entry.step == Step.PRINCIPLES:
+        self.principle_groups, self.own_principle_rows = [], []
+        if entry.step == Step.PRINCIPLES and principle_category is not None:
+            general = set(self.fields) - {"revision"}
             self._add_principle_fields()
+            for name in general:
+                del self.fields[name]
 
     # --- goals -------------------------------------------------------------------------
 
@@ -161,6 +170,8 @@ class StepForm(forms.Form):
         }
         self.principle_groups = []
         for category, principles in selectors.catalogue_principles_by_category():
+            if category.pk != self.principle_category.pk:
+                continue
             rows = []
             for cp in principles:
                 existing = chosen.get(cp.pk)
@@ -188,7 +199,8 @@ class StepForm(forms.Form):
             self.principle_groups.append((category, rows))
         categories = PrincipleCategory.objects.published().order_by("order")
         self.own_principle_rows = []
-        for p in self.version.principles.filter(catalogue_principle__isnull=True).prefetch_related("goals"):
+        own = self.version.principles.filter(catalogue_principle__isnull=True, category=self.principle_category)
+        for p in own.prefetch_related("goals"):
             key = f"ownpr_{p.pk}"
             self.fields[f"{key}_category"] = forms.ModelChoiceField(
                 queryset=categories, label=_("Categorie"), initial=p.category_id
@@ -209,7 +221,11 @@ class StepForm(forms.Form):
                 (p, self[f"{key}_category"], self[f"{key}_text"], self[f"{key}_goals"], self[f"{key}_delete"])
             )
         self.fields["newpr_category"] = forms.ModelChoiceField(
-            queryset=categories, required=False, label=_("Categorie van een eigen uitgangspunt"), empty_label="—"
+            queryset=categories,
+            required=False,
+            label=_("Categorie van een eigen uitgangspunt"),
+            empty_label="—",
+            initial=self.principle_category.pk,
         )
         self.fields["newpr_text"] = forms.CharField(
             required=False, label=_("Tekst van een eigen uitgangspunt"), widget=_textarea(2)
@@ -257,6 +273,13 @@ class StepForm(forms.Form):
                     category=data["newpr_category"], text=data["newpr_text"], goal_ids=data.get("newpr_goals") or []
                 )
             )
+        # The other categories stay as they are: their principles go along unchanged (goals untouched).
+        own_here = {p.pk for p, *_rest in self.own_principle_rows}
+        for p in self.version.principles.select_related("catalogue_principle", "category"):
+            if p.catalogue_principle_id and p.catalogue_principle.category_id != self.principle_category.pk:
+                items.append(PrincipleInput(catalogue_principle=p.catalogue_principle, text=p.text))
+            elif not p.catalogue_principle_id and p.pk not in own_here:
+                items.append(PrincipleInput(id=p.pk, category=p.category, text=p.text))
         return items
 
     # --- for templates and the view ----------------------------------------------------
@@ -272,6 +295,8 @@ class StepForm(forms.Form):
         from weerbaar.knowledge.models import Law, StepActivity
 
         data = self.cleaned_data
+        if self.step == Step.PRINCIPLES and self.principle_category is not None:
+            return {"principles": self.principle_inputs()}
         kwargs = {
             "fields": {name: data.get(name) for name in editable_fields(self.step)},
             "activities_done": list(StepActivity.objects.filter(pk__in=data.get("activities_done") or [])),
@@ -280,8 +305,6 @@ class StepForm(forms.Form):
             kwargs["laws"] = list(Law.objects.filter(pk__in=data.get("laws") or []))
         if self.step == Step.GOALS:
             kwargs["goals"] = self.goal_inputs()
-        if self.step == Step.PRINCIPLES:
-            kwargs["principles"] = self.principle_inputs()
         return kwargs
 
 
@@ -289,14 +312,62 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("Uw opmerking"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
+DECISION_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
 class AdoptForm(forms.Form):
     adopted_on = forms.DateField(
         label=_("Datum van het collegebesluit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    decision_reference = forms.CharField(label=_("Kenmerk van het besluit"), max_length=100)
+    decision_reference = forms.CharField(
+        label=_("Kenmerk van het besluit"),
+        max_length=100,
+        help_text=_("Het nummer of kenmerk waaronder het besluit is vastgelegd, bijvoorbeeld B&W 2026/123."),
+    )
     adopted_by_body = forms.CharField(
         label=_("Vastgesteld door"), max_length=200, initial=_("college van burgemeester en wethouders")
     )
+    decision_document = forms.FileField(
+        label=_("Besluitdocument (optioneel)"),
+        required=False,
+        help_text=_("Het getekende besluit als PDF of Word-bestand, hoogstens 10 MB."),
+    )
+
+    def clean_decision_document(self):
+        upload = self.cleaned_data.get("decision_document")
+        if not upload:
+            return None
+        if upload.size > DECISION_DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(_("Het bestand is groter dan 10 MB."))
+        head = upload.read(8)
+        upload.seek(0)
+        if head.startswith(b"%PDF-"):
+            return upload
+        from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
+        from weerbaar.documents.word import looks_like_docx
+
+        content = upload.read()
+        upload.seek(0)
+        if looks_like_docx(content):
+            try:
+                check_zip_archive(upload)
+            except UnsafeArchive as e:
+                raise forms.ValidationError(str(e)) from e
+            upload.seek(0)
+            return upload
+        raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
+
+
+class SubmitForm(forms.Form):
+    """Submitting asks for an explicit yes when comments are still open."""
+
+    def __init__(self, *args, open_comments: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if open_comments:
+            self.fields["open_comments_ok"] = forms.BooleanField(
+                label=_("Ik dien deze versie in, ook al staan er nog %(n)s opmerkingen open.") % {"n": open_comments},
+                error_messages={"required": _("Handel de opmerkingen eerst af, of vink aan dat u toch indient.")},
+            )
 
 
 class CompareForm(forms.Form):

@@ -64,6 +64,9 @@ class FrameworkVersion(OrganisationOwned):
     adopted_on = models.DateField(_("datum besluit"), null=True, blank=True)
     decision_reference = models.CharField(_("kenmerk besluit"), max_length=100, blank=True)
     adopted_by_body = models.CharField(_("vastgesteld door"), max_length=200, blank=True)
+    decision_document = models.FileField(
+        _("besluitdocument"), upload_to="kader/besluiten/%Y/", blank=True, max_length=300, editable=False
+    )
     adoption_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

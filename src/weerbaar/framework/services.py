@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
@@ -378,28 +379,62 @@ def version_adopt(
     adopted_on: datetime.date,
     decision_reference: str,
     adopted_by_body: str,
+    decision_document=None,
 ) -> FrameworkVersion:
+    """Record the college's decision. Errors are keyed by field, so the form shows each at its field."""
     permissions.require(membership, "framework.adopt")
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != FrameworkVersion.Status.SUBMITTED:
         raise ValidationError(_("Alleen een versie die ter besluitvorming ligt, kan worden vastgesteld."))
-    if not decision_reference.strip() or not adopted_by_body.strip():
-        raise ValidationError(_("Vul het kenmerk van het besluit en het vaststellende orgaan in."))
+    errors: dict[str, list[str]] = {}
+    reference, body = decision_reference.strip(), adopted_by_body.strip()
+    if len(reference) < 3 or not any(c.isalnum() for c in reference):
+        errors.setdefault("decision_reference", []).append(
+            _("Vul het kenmerk van het besluit in zoals het is vastgelegd, bijvoorbeeld B&W 2026/123.")
+        )
+    if len(body) < 5 or not any(c.isalpha() for c in body):
+        errors.setdefault("adopted_by_body", []).append(
+            _("Vul in welk orgaan het besluit nam, bijvoorbeeld het college van burgemeester en wethouders.")
+        )
     if adopted_on > timezone.localdate():
-        raise ValidationError(_("De datum van het besluit ligt in de toekomst."))
+        errors.setdefault("adopted_on", []).append(_("De datum van het besluit ligt in de toekomst."))
+    previous = (
+        FrameworkVersion.objects.filter(
+            framework_id=version.framework_id,
+            status__in=(FrameworkVersion.Status.ADOPTED, FrameworkVersion.Status.SUPERSEDED),
+            adopted_on__isnull=False,
+        )
+        .exclude(pk=version.pk)
+        .order_by("-adopted_on")
+        .first()
+    )
+    if previous and adopted_on < previous.adopted_on:
+        errors.setdefault("adopted_on", []).append(
+            _("Versie %(n)s werd op %(date)s vastgesteld; dit besluit kan niet van eerder zijn.")
+            % {"n": previous.number, "date": date_format(previous.adopted_on, "j F Y")}
+        )
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
-    for previous in FrameworkVersion.objects.filter(
+    for superseded in FrameworkVersion.objects.filter(
         framework_id=version.framework_id, status=FrameworkVersion.Status.ADOPTED
     ).exclude(pk=version.pk):
-        previous.status = FrameworkVersion.Status.SUPERSEDED
-        previous.superseded_at = now
-        previous.save()
-        audit.record_event(instance=previous, event="version_superseded", data={"by": version.number})
+        superseded.status = FrameworkVersion.Status.SUPERSEDED
+        superseded.superseded_at = now
+        superseded.save()
+        audit.record_event(instance=superseded, event="version_superseded", data={"by": version.number})
     version.status = FrameworkVersion.Status.ADOPTED
     version.adopted_on = adopted_on
-    version.decision_reference = decision_reference.strip()
-    version.adopted_by_body = adopted_by_body.strip()
+    version.decision_reference = reference
+    version.adopted_by_body = body
     version.adoption_recorded_by = membership.user
+    if decision_document is not None:
+        decision_document.seek(0)
+        extension = ".pdf" if decision_document.read(5) == b"%PDF-" else ".docx"
+        decision_document.seek(0)
+        version.decision_document.save(
+            f"besluit-{version.organisation.slug}-kader-v{version.number}{extension}", decision_document, save=False
+        )
     version.save()
     audit.record_event(
         instance=version,

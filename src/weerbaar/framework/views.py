@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,12 +17,13 @@ from weerbaar.core.decorators import org_permission
 from weerbaar.knowledge.models import StepExample
 
 from . import documents, selectors, services
-from .forms import AdoptForm, CommentForm, CompareForm, StepForm, WordTemplateForm
+from .forms import AdoptForm, CommentForm, CompareForm, StepForm, SubmitForm, WordTemplateForm
 from .models import STEP_ORDER, FrameworkVersion, Step, StepComment, WordTemplate
 
 
-def _version(pk: int) -> FrameworkVersion:
-    return get_object_or_404(FrameworkVersion.objects.select_related("framework", "organisation"), pk=pk)
+def _version(number: int) -> FrameworkVersion:
+    """A version by the number users see (versie 3 is /versies/3/); one framework per municipality."""
+    return get_object_or_404(FrameworkVersion.objects.select_related("framework", "organisation"), number=number)
 
 
 def _step_or_404(step: str) -> str:
@@ -63,12 +65,12 @@ def start(request, org):
         return redirect("framework:overview", org=org)
     version = framework.versions.get()
     messages.success(request, _("Het strategisch kader is gestart. Begin met stap 1, de visie."))
-    return redirect("framework:step", org=org, pk=version.pk, step=Step.VISION)
+    return redirect("framework:step", org=org, number=version.number, step=Step.VISION)
 
 
 @org_permission("view")
-def version_detail(request, org, pk):
-    version = _version(pk)
+def version_detail(request, org, number):
+    version = _version(number)
     entries = selectors.entries_of(version)
     goals, principles = selectors.goals_of(version), selectors.principles_of(version)
     versions = list(selectors.versions_of(version.framework))
@@ -79,9 +81,9 @@ def version_detail(request, org, pk):
             "version": version,
             "versions": versions,
             "completeness": selectors.completeness(version, entries, goals, principles),
-            "open_comments": selectors.open_comment_counts(version),
+            "open_comments": (open_comments := selectors.open_comment_counts(version)),
+            "open_comment_total": sum(open_comments.values()),
             "compare_form": CompareForm(versions=versions, current=version) if len(versions) > 1 else None,
-            "adopt_form": AdoptForm() if version.status == FrameworkVersion.Status.SUBMITTED else None,
             "has_open_version": any(not v.is_frozen for v in versions),
             **_rights(request),
         },
@@ -95,11 +97,19 @@ def _insert_example(data, example: StepExample):
 
 
 @org_permission("view")
-def step(request, org, pk, step):
+def step(request, org, number, step):
     step = _step_or_404(step)
-    version = _version(pk)
+    version = _version(number)
     entry = get_object_or_404(version.steps.select_related("updated_by"), step=step)
     catalogue = selectors.step_catalogue(step)
+    category, categories = None, []
+    if step == Step.PRINCIPLES:
+        categories = _principle_categories(version)
+        slug = request.GET.get("categorie")
+        if slug:
+            category = next((c["category"] for c in categories if c["category"].slug == slug), None)
+            if category is None:
+                raise Http404
     can_edit = permissions.allowed(request.membership, "framework.edit") and version.is_draft
     status, conflict, notice = 200, None, None
     form = None
@@ -111,11 +121,17 @@ def step(request, org, pk, step):
             example = next((e for e in catalogue["examples"] if str(e.pk) == example_id), None)
             if example is None:
                 raise Http404
-            form = StepForm(_insert_example(data, example), entry=entry, version=version, catalogue=catalogue)
+            form = StepForm(
+                _insert_example(data, example),
+                entry=entry,
+                version=version,
+                catalogue=catalogue,
+                principle_category=category,
+            )
             form.is_valid()
             notice = _("Het voorbeeld staat in het formulier. Pas het aan en sla de stap op.")
         else:
-            form = StepForm(data, entry=entry, version=version, catalogue=catalogue)
+            form = StepForm(data, entry=entry, version=version, catalogue=catalogue, principle_category=category)
             if form.is_valid():
                 kwargs = form.service_kwargs()
                 try:
@@ -126,7 +142,7 @@ def step(request, org, pk, step):
                         **kwargs,
                     )
                 except services.StaleRevision as e:
-                    submitted = {**kwargs["fields"], "activities_done": kwargs["activities_done"]}
+                    submitted = {**kwargs.get("fields", {}), "activities_done": kwargs.get("activities_done", [])}
                     if "laws" in kwargs:
                         submitted["laws"] = kwargs["laws"]
                     conflict = {
@@ -135,19 +151,20 @@ def step(request, org, pk, step):
                     }
                     # Saving again now overwrites knowingly: the form carries the current revision.
                     data["revision"] = str(e.entry.revision)
-                    form = StepForm(data, entry=entry, version=version, catalogue=catalogue)
+                    form = StepForm(
+                        data, entry=entry, version=version, catalogue=catalogue, principle_category=category
+                    )
                     form.is_valid()
                     status = 409
                 except ValidationError as e:
                     _apply_validation_error(form, e)
                     status = 400
                 else:
-                    messages.success(request, _("Stap %(step)s is opgeslagen.") % {"step": Step(step).label})
-                    return redirect("framework:step", org=org, pk=version.pk, step=step)
+                    return _after_step_save(request, org, version, step, category, categories)
             else:
                 status = 400
     elif can_edit:
-        form = StepForm(entry=entry, version=version, catalogue=catalogue)
+        form = StepForm(entry=entry, version=version, catalogue=catalogue, principle_category=category)
     index = STEP_ORDER.index(step)
     goals, principles = selectors.goals_of(version), selectors.principles_of(version)
     completeness = selectors.completeness(version, goals=goals, principles=principles)
@@ -178,6 +195,8 @@ def step(request, org, pk, step):
             if form is None
             else None,
             "comments": selectors.comments_for(version, step),
+            "principle_category": category,
+            "principle_categories": categories,
             "comment_form": CommentForm()
             if permissions.allowed(request.membership, "framework.comment") and not version.is_frozen
             else None,
@@ -187,11 +206,44 @@ def step(request, org, pk, step):
     )
 
 
+def _principle_categories(version) -> list[dict]:
+    """The catalogue's principle categories with how many principles this version chose in each."""
+    chosen = {}
+    for category_id in version.principles.values_list("category_id", flat=True):
+        chosen[category_id] = chosen.get(category_id, 0) + 1
+    return [
+        {"category": category, "total": len(principles), "chosen": chosen.get(category.pk, 0)}
+        for category, principles in selectors.catalogue_principles_by_category()
+    ]
+
+
+def _after_step_save(request, org, version, step, category, categories):
+    """Back to the same place, or on to the next category or step when the user asked for that."""
+    base = reverse("framework:step", kwargs={"org": org, "number": version.number, "step": step})
+    going_on = request.POST.get("then") == "next"
+    if category is not None:
+        messages.success(request, _("De uitgangspunten over %(c)s zijn opgeslagen.") % {"c": category.name})
+        slugs = [c["category"].slug for c in categories]
+        index = slugs.index(category.slug)
+        if going_on and index + 1 < len(slugs):
+            return redirect(f"{base}?categorie={slugs[index + 1]}")
+        if going_on:
+            return redirect(base)
+        return redirect(f"{base}?categorie={category.slug}")
+    messages.success(request, _("Stap %(step)s is opgeslagen.") % {"step": Step(step).label})
+    index = STEP_ORDER.index(step)
+    if going_on and index + 1 < len(STEP_ORDER):
+        return redirect("framework:step", org=org, number=version.number, step=STEP_ORDER[index + 1])
+    if going_on:
+        return redirect("framework:version", org=org, number=version.number)
+    return redirect(base)
+
+
 @require_POST
 @org_permission("view")
-def comment_add(request, org, pk, step):
+def comment_add(request, org, number, step):
     step = _step_or_404(step)
-    version = _version(pk)
+    version = _version(number)
     form = CommentForm(request.POST)
     permissions.require(request.membership, "framework.comment")
     if form.is_valid():
@@ -211,7 +263,7 @@ def comment_add(request, org, pk, step):
 def _step_url(org, version, step):
     from django.urls import reverse
 
-    return reverse("framework:step", kwargs={"org": org, "pk": version.pk, "step": step})
+    return reverse("framework:step", kwargs={"org": org, "number": version.number, "step": step})
 
 
 @require_POST
@@ -227,65 +279,178 @@ def comment_resolve(request, org, pk):
     return redirect(f"{_step_url(org, comment.version, comment.step)}#opmerkingen")
 
 
-def _version_action(request, org, pk, action, success):
-    version = _version(pk)
+def _version_action(request, org, number, action, success):
+    version = _version(number)
     try:
         action(version=version, membership=request.membership)
     except ValidationError as e:
         messages.error(request, e.messages[0])
     else:
         messages.success(request, success)
-    return redirect("framework:version", org=org, pk=version.pk)
+    return redirect("framework:version", org=org, number=version.number)
 
 
-@require_POST
-@org_permission("view")
-def submit(request, org, pk):
-    return _version_action(
-        request, org, pk, services.version_submit, _("De versie ligt nu ter besluitvorming bij het college.")
+def _confirm(request, version, *, heading, consequences, button, form=None, problems=(), warnings=(), status=200):
+    return TemplateResponse(
+        request,
+        "core/confirm.html",
+        {
+            "heading": heading,
+            "consequences": consequences,
+            "problems": problems,
+            "warnings": warnings,
+            "form": form,
+            "button": button,
+            "back_url": reverse(
+                "framework:version", kwargs={"org": version.organisation.slug, "number": version.number}
+            ),
+            "back_text": _("Terug naar versie %(n)s") % {"n": version.number},
+            "multipart": bool(form and form.is_multipart()),
+        },
+        status=status,
     )
 
 
-@require_POST
 @org_permission("view")
-def withdraw(request, org, pk):
-    return _version_action(request, org, pk, services.version_withdraw, _("De versie is terug in concept."))
-
-
-@require_POST
-@org_permission("view")
-def adopt(request, org, pk):
-    version = _version(pk)
-    permissions.require(request.membership, "framework.adopt")
-    form = AdoptForm(request.POST)
-    if form.is_valid():
+def submit(request, org, number):
+    """Submitting asks first, on a page that says what happens and what is still open."""
+    version = _version(number)
+    permissions.require(request.membership, "framework.edit")
+    if not version.is_draft:
+        messages.error(request, _("Alleen een conceptversie kan worden ingediend."))
+        return redirect("framework:version", org=org, number=version.number)
+    missing = selectors.completeness(version).missing
+    open_comments = list(version.comments.filter(resolved_at__isnull=True).order_by("step", "created_at"))
+    form = SubmitForm(request.POST if request.method == "POST" else None, open_comments=len(open_comments))
+    problems = [{"text": f"{label}: {item}", "url": ""} for label, item in missing]
+    warnings = [
+        {
+            "text": f"{Step(c.step).label}: {c.body[:140]}",
+            "url": f"{_step_url(org, version, c.step)}#opmerkingen",
+        }
+        for c in open_comments
+    ]
+    if request.method == "POST" and not problems and form.is_valid():
         try:
-            services.version_adopt(version=version, membership=request.membership, **form.cleaned_data)
+            services.version_submit(version=version, membership=request.membership)
         except ValidationError as e:
-            messages.error(request, e.messages[0])
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("De versie ligt nu ter besluitvorming bij het bestuur."))
+            return redirect("framework:version", org=org, number=version.number)
+    return _confirm(
+        request,
+        version,
+        heading=_("Versie %(n)s indienen ter besluitvorming?") % {"n": version.number},
+        consequences=[
+            _("De versie gaat naar het bestuur, dat haar vaststelt of terugstuurt."),
+            _("Zolang zij ter besluitvorming ligt, kan niemand haar wijzigen."),
+            _("Wie de versie kan lezen, ziet dat zij is ingediend, door wie en wanneer."),
+        ],
+        problems=problems,
+        warnings=warnings,
+        form=form,
+        button=_("Ja, indienen"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@org_permission("view")
+def withdraw(request, org, number):
+    version = _version(number)
+    permissions.require(request.membership, "framework.withdraw")
+    if version.status != FrameworkVersion.Status.SUBMITTED:
+        messages.error(request, _("Alleen een versie die ter besluitvorming ligt, kan terug naar concept."))
+        return redirect("framework:version", org=org, number=version.number)
+    if request.method == "POST":
+        return _version_action(request, org, number, services.version_withdraw, _("De versie is terug in concept."))
+    return _confirm(
+        request,
+        version,
+        heading=_("Versie %(n)s terug naar concept?") % {"n": version.number},
+        consequences=[
+            _("De versie ligt dan niet meer ter besluitvorming; het bestuur kan haar niet vaststellen."),
+            _("De coördinator kan haar weer wijzigen en later opnieuw indienen."),
+        ],
+        button=_("Ja, terug naar concept"),
+    )
+
+
+@org_permission("view")
+def adopt(request, org, number):
+    version = _version(number)
+    permissions.require(request.membership, "framework.adopt")
+    if version.status != FrameworkVersion.Status.SUBMITTED:
+        messages.error(request, _("Alleen een versie die ter besluitvorming ligt, kan worden vastgesteld."))
+        return redirect("framework:version", org=org, number=version.number)
+    form = AdoptForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.version_adopt(version=version, membership=request.membership, **data)
+        except ValidationError as e:
+            _apply_validation_error(form, e)
         else:
             messages.success(request, _("Versie %(n)s is vastgesteld.") % {"n": version.number})
-    else:
-        messages.error(request, _("Vul de datum, het kenmerk en het vaststellende orgaan in."))
-    return redirect("framework:version", org=org, pk=version.pk)
+            return redirect("framework:version", org=org, number=version.number)
+    current = FrameworkVersion.objects.filter(
+        framework_id=version.framework_id, status=FrameworkVersion.Status.ADOPTED
+    ).first()
+    consequences = [
+        _("Versie %(n)s wordt het geldende strategisch kader van de gemeente.") % {"n": version.number},
+        _("Daarna kan niemand haar nog wijzigen; wijzigingen komen in een nieuwe versie."),
+    ]
+    if current:
+        consequences.append(
+            _("Versie %(n)s, nu geldend, wordt vervangen en blijft als vervangen versie te lezen.")
+            % {"n": current.number}
+        )
+    return _confirm(
+        request,
+        version,
+        heading=_("Versie %(n)s vaststellen") % {"n": version.number},
+        consequences=consequences,
+        form=form,
+        button=_("Vaststellen"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+@org_permission("view")
+def decision_document(request, org, number):
+    version = _version(number)
+    if not version.decision_document:
+        raise Http404
+    name = version.decision_document.name.rsplit("/", 1)[-1]
+    content_type = (
+        "application/pdf"
+        if name.endswith(".pdf")
+        else ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    )
+    response = FileResponse(
+        version.decision_document.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST
 @org_permission("view")
-def new_version(request, org, pk):
-    source = _version(pk)
+def new_version(request, org, number):
+    source = _version(number)
     try:
         version = services.version_create_from(source=source, membership=request.membership)
     except ValidationError as e:
         messages.error(request, e.messages[0])
-        return redirect("framework:version", org=org, pk=source.pk)
+        return redirect("framework:version", org=org, number=source.number)
     messages.success(request, _("Versie %(n)s is aangemaakt als kopie.") % {"n": version.number})
-    return redirect("framework:version", org=org, pk=version.pk)
+    return redirect("framework:version", org=org, number=version.number)
 
 
 @org_permission("view")
-def compare(request, org, pk):
-    version = _version(pk)
+def compare(request, org, number):
+    version = _version(number)
     versions = list(selectors.versions_of(version.framework))
     form = CompareForm(request.GET or None, versions=versions, current=version)
     other = None
@@ -309,11 +474,11 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _export(request, org, pk, *, word_export: bool):
+def _export(request, org, number, *, word_export: bool):
     from weerbaar.documents.tasks import request_render
     from weerbaar.documents.word import DOCX_CONTENT_TYPE
 
-    version = _version(pk)
+    version = _version(number)
     extension, content_type = ("docx", DOCX_CONTENT_TYPE) if word_export else ("pdf", "application/pdf")
     filename = documents.filename(version, extension)
     if documents.needs_background(version, word_export=word_export):
@@ -337,13 +502,13 @@ def _export(request, org, pk, *, word_export: bool):
 
 
 @org_permission("view")
-def export_word(request, org, pk):
-    return _export(request, org, pk, word_export=True)
+def export_word(request, org, number):
+    return _export(request, org, number, word_export=True)
 
 
 @org_permission("view")
-def export_pdf(request, org, pk):
-    return _export(request, org, pk, word_export=False)
+def export_pdf(request, org, number):
+    return _export(request, org, number, word_export=False)
 
 
 def _rendered(pk: int):
@@ -374,8 +539,8 @@ def document_job_download(request, org, pk):
 
 
 @org_permission("view")
-def export_html(request, org, pk):
-    version = _version(pk)
+def export_html(request, org, number):
+    version = _version(number)
     return TemplateResponse(
         request,
         "framework/document.html",

@@ -32,6 +32,20 @@ from .models import (
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 
+class ContentError(ValueError):
+    """The content files hold something the loader will not guess about (an unknown kind)."""
+
+
+def _choice(value, choices, *, default: str, where: str) -> str:
+    """A value from ``choices``; an unknown one stops the load instead of becoming "overig"."""
+    if value in (None, ""):
+        return default
+    if value not in choices.values:
+        allowed = ", ".join(choices.values)
+        raise ContentError(f"{where}: unknown kind {value!r}; use one of: {allowed}")
+    return value
+
+
 def read(name: str):
     path = CONTENT_DIR / name
     if not path.exists():
@@ -100,9 +114,7 @@ def load_laws() -> int:
             checked = item.get("last_checked")
             if isinstance(checked, str) and checked:
                 checked = datetime.date.fromisoformat(checked)
-            kind = item.get("kind") or Law.Kind.OTHER
-            if kind not in Law.Kind.values:
-                kind = Law.Kind.OTHER
+            kind = _choice(item.get("kind"), Law.Kind, default=Law.Kind.OTHER, where=f"laws.yaml {item['slug']}")
             law, loaded = _upsert(
                 Law,
                 item["slug"],
@@ -194,13 +206,18 @@ def load_field_examples() -> int:
         theme = themes.get(item.get("theme"))
         if theme is None:
             continue
-        kind = item.get("kind") or item.get("type") or FieldExample.Kind.EXAMPLE
+        kind = _choice(
+            item.get("kind") or item.get("type"),
+            FieldExample.Kind,
+            default=FieldExample.Kind.EXAMPLE,
+            where=f"field_examples.yaml {item['slug']}",
+        )
         _upsert(
             FieldExample,
             item["slug"],
             {
                 "theme": theme,
-                "kind": kind if kind in FieldExample.Kind.values else FieldExample.Kind.EXAMPLE,
+                "kind": kind,
                 "title": item["title"],
                 "body": _text(item.get("body") or item.get("text")),
                 "source": _text(item.get("source") or item.get("organisation")),

@@ -18,11 +18,18 @@ from weerbaar.core.models import OrganisationOwned
 class Status(models.TextChoices):
     DRAFT = "draft", _("concept")
     PUBLISHED = "published", _("gepubliceerd")
+    # Retired: no longer offered in pick lists or search, but its page and links keep working.
+    RETIRED = "retired", _("buiten gebruik")
 
 
 class PublishedQuerySet(models.QuerySet):
     def published(self):
+        """What may be chosen: pick lists and search offer only these."""
         return self.filter(status=Status.PUBLISHED)
+
+    def readable(self):
+        """What anyone may read: published items and retired ones (old links keep working)."""
+        return self.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
 
 
 class ContentItem(models.Model):
@@ -44,6 +51,10 @@ class ContentItem(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == Status.RETIRED
 
 
 class Theme(ContentItem):
@@ -73,6 +84,10 @@ class Law(ContentItem):
         NORM = "norm", _("norm")
         HANDREIKING = "handreiking", _("handreiking")
         VERORDENING = "verordening", _("verordening")
+        EU_REGULATION = "verordening-eu", _("EU-verordening")
+        EU_DIRECTIVE = "richtlijn-eu", _("EU-richtlijn")
+        CIRCULAR = "circulaire", _("circulaire")
+        GUIDELINE = "richtsnoer", _("richtsnoer")
         OTHER = "overig", _("overig")
 
     group = models.ForeignKey("LawGroup", on_delete=models.PROTECT, related_name="laws", verbose_name=_("groep"))
@@ -85,6 +100,15 @@ class Law(ContentItem):
     last_checked = models.DateField(_("laatst gecontroleerd"), null=True, blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="laws", verbose_name=_("thema's"))
     order = models.PositiveSmallIntegerField(default=0)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("vervangen door"),
+        editable=False,
+    )
 
     class Meta:
         ordering = ["group__order", "order", "name"]
@@ -103,6 +127,14 @@ class Law(ContentItem):
             return True
         today = today or timezone.localdate()
         return (today - self.last_checked).days > 365
+
+    def in_force(self) -> "Law":
+        """This law, or the successor that replaced it (followed to the last one)."""
+        law, seen = self, {self.pk}
+        while law.replaced_by_id and law.replaced_by_id not in seen:
+            seen.add(law.replaced_by_id)
+            law = law.replaced_by
+        return law
 
 
 class LawGroup(models.Model):
@@ -143,7 +175,7 @@ class BuildingBlock(ContentItem):
     summary = models.TextField(_("samenvatting"), blank=True)
     what = models.TextField(_("wat is het"), blank=True)
     why = models.TextField(_("waarom"), blank=True)
-    how_to_start = models.TextField(_("hoe begin je"), blank=True)
+    how_to_start = models.TextField(_("hoe begint u"), blank=True)
     pitfalls = models.TextField(_("valkuilen"), blank=True)
     good_looks_like = models.TextField(_("zo ziet goed eruit"), blank=True)
     related = models.ManyToManyField("self", blank=True, verbose_name=_("verwante bouwstenen"))
@@ -404,6 +436,30 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
+
+
+class ExternalLink(models.Model):
+    """An outside address the knowledge base refers to, with the outcome of the last link check.
+
+    National content, not municipal: the link check (``knowledge.tasks.check_links``) fills it
+    and the editors see the addresses that stopped answering.
+    """
+
+    url = models.URLField(_("adres"), max_length=500, unique=True)
+    ok = models.BooleanField(_("bereikbaar"), null=True)  # None: not checked yet
+    status_code = models.PositiveSmallIntegerField(_("antwoordcode"), null=True, blank=True)
+    error = models.CharField(_("foutmelding"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(_("gecontroleerd op"), null=True, blank=True)
+    failing_since = models.DateTimeField(_("onbereikbaar sinds"), null=True, blank=True)
+    used_by = models.JSONField(_("gebruikt in"), default=list, blank=True)  # [{"title": ..., "url": ...}]
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = _("externe koppeling")
+        verbose_name_plural = _("externe koppelingen")
+
+    def __str__(self):
+        return self.url
 
 
 class Submission(OrganisationOwned):

@@ -7,6 +7,7 @@ normalised query: folded, Dutch possessive/plural endings stripped, every term a
 "beveiligingsrisico's" finds "beveiligingsrisico" and "continuiteit" finds "continuïteit".
 """
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -37,22 +38,44 @@ from .models import (
 
 FTS_TABLE = "knowledge_search_fts"
 
-# Kind code (also the value of ?soort=) -> label.
+# Kind code of a search document -> the label shown beside a result.
 KINDS = {
     "thema": _("Thema"),
     "bouwsteen": _("Bouwsteen"),
     "begrip": _("Begrip"),
     "wet": _("Wet of norm"),
     "voorbeeld": _("Voorbeeld of tip"),
-    "stap": _("Stap strategisch kader"),
-    "activiteit": _("Activiteit"),
-    "voorbeeldtekst": _("Voorbeeldtekst"),
-    "scope": _("Scope-onderdeel"),
+    "stap": _("Stap van het strategisch kader"),
+    "activiteit": _("Activiteit bij een stap"),
+    "voorbeeldtekst": _("Voorbeeldtekst bij een stap"),
+    "scope": _("Onderdeel van de reikwijdte"),
     "doel": _("Beveiligingsdoel"),
     "uitgangspunt": _("Uitgangspunt"),
-    "pdca": _("PDCA-stap"),
-    "governance": _("Governancevariant"),
+    "pdca": _("Stap van de kwaliteitscyclus"),
+    "governance": _("Manier om de beveiliging te organiseren"),
 }
+# The type filter offers what a reader looks for, not the internal kinds (value of ?soort=).
+KIND_GROUPS = {
+    "bouwstenen": (_("Thema's en bouwstenen"), ("thema", "bouwsteen")),
+    "voorbeelden": (_("Voorbeelden en tips"), ("voorbeeld",)),
+    "begrippen": (_("Begrippen"), ("begrip",)),
+    "wetten": (_("Wetten en normen"), ("wet",)),
+    "kader": (
+        _("Strategisch kader: stappen, doelen en uitgangspunten"),
+        ("stap", "activiteit", "voorbeeldtekst", "scope", "doel", "uitgangspunt", "pdca", "governance"),
+    ),
+}
+
+
+def kinds_for(value: str) -> tuple[str, ...]:
+    """The document kinds a filter value stands for: a group, or one kind; empty for all."""
+    if value in KIND_GROUPS:
+        return KIND_GROUPS[value][1]
+    if value in KINDS:
+        return (value,)
+    return ()
+
+
 MODEL_KINDS = {
     Theme: "thema",
     BuildingBlock: "bouwsteen",
@@ -236,12 +259,12 @@ def query_terms(query: str) -> list[str]:
 class _FtsResults:
     """A lazy, sliceable result list for Paginator: one COUNT and one page query."""
 
-    def __init__(self, terms: list[str], kind: str, theme: str):
+    def __init__(self, terms: list[str], kinds: tuple[str, ...], theme: str):
         self.where = [f"{FTS_TABLE} MATCH %s"]
         self.params: list = [" ".join(f'"{t}"*' for t in terms)]
-        if kind:
-            self.where.append("d.kind = %s")
-            self.params.append(kind)
+        if kinds:
+            self.where.append(f"d.kind IN ({', '.join(['%s'] * len(kinds))})")
+            self.params.extend(kinds)
         if theme:
             self.where.append("d.themes LIKE %s")
             self.params.append(f"% {theme} %")
@@ -276,14 +299,14 @@ class _FtsResults:
         return list(SearchDocument.objects.raw(sql, [*self.params, stop - start, start]))
 
 
-def _postgres_results(terms: list[str], kind: str, theme: str):
+def _postgres_results(terms: list[str], kinds: tuple[str, ...], theme: str):
     # search_vector is a generated column with a GIN index (migration 0003), unknown to the ORM.
     tsquery = " & ".join(f"{t}:*" for t in terms)  # terms are [a-z0-9] only
     qs = SearchDocument.objects.extra(  # noqa: S610 - constant SQL, the query is a parameter
         where=["search_vector @@ to_tsquery('dutch'::regconfig, %s)"], params=[tsquery]
     ).annotate(rank=RawSQL("ts_rank(search_vector, to_tsquery('dutch'::regconfig, %s))", [tsquery]))
-    if kind:
-        qs = qs.filter(kind=kind)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
     if theme:
         qs = qs.filter(themes__contains=f" {theme} ")
     return qs.order_by("-rank", "id")
@@ -294,15 +317,73 @@ def search(query: str, *, kind: str = "", theme: str = ""):
     terms = query_terms(query)
     if not terms:
         return []
-    kind = kind if kind in KINDS else ""
+    kinds = kinds_for(kind)
     if connection.vendor == "sqlite":
-        return _FtsResults(terms, kind, theme)
+        return _FtsResults(terms, kinds, theme)
     if connection.vendor == "postgresql":
-        return _postgres_results(terms, kind, theme)
+        return _postgres_results(terms, kinds, theme)
     qs = SearchDocument.objects.all()  # other databases: a plain, unranked fallback
     for term in terms:
         qs = qs.filter(folded_title__contains=term) | qs.filter(folded_body__contains=term)
-    return qs.filter(kind=kind) if kind else qs
+    return qs.filter(kind__in=kinds) if kinds else qs
+
+
+# --- "Bedoelde u ...?" -------------------------------------------------------------------------
+
+_vocabulary_cache: dict = {}
+
+
+def _vocabulary() -> tuple[list[str], list[str]]:
+    """The words of the indexed titles, and of titles and texts together (folded, 4+ letters).
+
+    Kept in memory until the index changes (a new document gets a new id, so count and highest
+    id together notice every change).
+    """
+    from django.db.models import Count, Max
+
+    state = SearchDocument.objects.aggregate(n=Count("id"), last=Max("id"))
+    key = (connection.alias, state["n"], state["last"])
+    if _vocabulary_cache.get("key") != key:
+        titles: set[str] = set()
+        everything: set[str] = set()
+        for title, body in SearchDocument.objects.values_list("folded_title", "folded_body").iterator():
+            words = set(re.findall(r"[a-z0-9]{4,}", title))
+            titles |= words
+            everything |= words | set(re.findall(r"[a-z]{4,}", body))
+        _vocabulary_cache.clear()
+        _vocabulary_cache.update(key=key, value=(sorted(titles), sorted(everything)))
+    return _vocabulary_cache["value"]
+
+
+def _closest(word: str, candidates: list[str]) -> str | None:
+    near = [c for c in candidates if abs(len(c) - len(word)) <= 2]
+    match = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def suggest(query: str, *, kind: str = "", theme: str = "") -> str | None:
+    """A corrected query for one that found nothing ("zonerng" -> "zonering"), if that finds
+    something; words from titles are preferred over words from texts."""
+    words = re.findall(r"[a-z0-9]+", fold(query))[:10]
+    if not words:
+        return None
+    titles, everything = _vocabulary()
+    known = set(everything)
+    corrected, changed = [], False
+    for word in words:
+        if len(word) < 4 or word in known or any(w.startswith(word) for w in titles):
+            corrected.append(word)
+            continue
+        better = _closest(word, titles) or _closest(word, everything)
+        corrected.append(better or word)
+        changed = changed or better is not None
+    if not changed:
+        return None
+    suggestion = " ".join(corrected)
+    results = search(suggestion, kind=kind, theme=theme)
+    if isinstance(results, list) or not results.count():
+        return None
+    return suggestion
 
 
 # --- Highlighting ------------------------------------------------------------------------------

@@ -26,31 +26,39 @@ from .models import (
 
 
 def visible(qs: QuerySet, user) -> QuerySet:
-    """Editors see drafts too; everyone else only what is published."""
-    return qs if permissions.allowed(user, "knowledge.edit") else qs.filter(status=Status.PUBLISHED)
+    """Editors see drafts too; everyone else what is published or retired (an old link to a
+    retired item keeps working; the page says it is no longer in use)."""
+    if permissions.allowed(user, "knowledge.edit"):
+        return qs
+    return qs.filter(status__in=[Status.PUBLISHED, Status.RETIRED])
+
+
+def current(qs: QuerySet, user) -> QuerySet:
+    """Like :func:`visible`, without retired items: for overviews that offer what to use."""
+    return visible(qs, user).exclude(status=Status.RETIRED)
 
 
 def themes_overview(*, user) -> QuerySet[Theme]:
     editor = permissions.allowed(user, "knowledge.edit")
-    only_published = None if editor else Q(building_blocks__status=Status.PUBLISHED)
-    return visible(Theme.objects.all(), user).annotate(block_count=Count("building_blocks", filter=only_published))
+    counted = ~Q(building_blocks__status=Status.RETIRED) if editor else Q(building_blocks__status=Status.PUBLISHED)
+    return current(Theme.objects.all(), user).annotate(block_count=Count("building_blocks", filter=counted))
 
 
 def theme_page(*, theme: Theme, user) -> dict:
     return {
-        "blocks": list(visible(theme.building_blocks.all(), user)),
-        "examples": list(visible(theme.examples.filter(kind=FieldExample.Kind.EXAMPLE), user)),
-        "tips": list(visible(theme.examples.filter(kind=FieldExample.Kind.TIP), user)),
-        "laws": list(visible(theme.laws.select_related("group"), user)),
-        "terms": list(visible(theme.terms.all(), user)),
+        "blocks": list(current(theme.building_blocks.all(), user)),
+        "examples": list(current(theme.examples.filter(kind=FieldExample.Kind.EXAMPLE), user)),
+        "tips": list(current(theme.examples.filter(kind=FieldExample.Kind.TIP), user)),
+        "laws": list(current(theme.laws.select_related("group"), user)),
+        "terms": list(current(theme.terms.all(), user)),
     }
 
 
 def building_block_detail(*, block: BuildingBlock, user) -> dict:
     return {
-        "related": list(visible(block.related.select_related("theme"), user)),
-        "laws": list(visible(block.laws.all(), user)),
-        "terms": list(visible(block.terms.all(), user)),
+        "related": list(current(block.related.select_related("theme"), user)),
+        "laws": list(visible(block.laws.select_related("replaced_by"), user)),
+        "terms": list(current(block.terms.all(), user)),
     }
 
 
@@ -61,19 +69,55 @@ def glossary(*, user) -> QuerySet[GlossaryTerm]:
     )
 
 
-def law_groups(*, user) -> list[LawGroup]:
-    """Every group with its laws, including the laws that also belong to it (``also_in``)."""
-    laws = list(visible(Law.objects.all(), user).prefetch_related("themes", "also_in"))
-    groups = list(LawGroup.objects.all())
+def law_groups(*, user, name: str = "", group: LawGroup | None = None, kind: str = "", theme=None) -> list[LawGroup]:
+    """Every group with the laws that belong to it, each law once (under its own group).
+
+    ``group.law_list``: the group's own laws, retired ones last; ``group.see_also``: laws of
+    another group that matter here too (``also_in``), as a reference to where they stand.
+    The filters narrow both; a filtered-out group is left out.
+    """
+    qs = visible(Law.objects.all(), user).select_related("replaced_by", "group").prefetch_related("themes", "also_in")
+    if name:
+        qs = qs.filter(Q(name__icontains=name) | Q(reference__icontains=name))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if theme is not None:
+        qs = qs.filter(themes=theme)
+    laws = sorted(qs.distinct(), key=lambda law: (law.status == Status.RETIRED, law.order, law.name))
+    groups = [g for g in LawGroup.objects.all() if group is None or g.pk == group.pk]
     by_group = {g.pk: [] for g in groups}
+    see_also = {g.pk: [] for g in groups}
     for law in laws:
-        by_group[law.group_id].append(law)
+        if law.group_id in by_group:
+            by_group[law.group_id].append(law)
         for g in law.also_in.all():
-            if g.pk != law.group_id:
-                by_group[g.pk].append(law)
-    for group in groups:
-        group.law_list = by_group[group.pk]
-    return [g for g in groups if g.law_list]
+            if g.pk != law.group_id and g.pk in see_also and law.status != Status.RETIRED:
+                see_also[g.pk].append(law)
+    for g in groups:
+        g.law_list = by_group[g.pk]
+        g.see_also = see_also[g.pk]
+    return [g for g in groups if g.law_list or g.see_also]
+
+
+def law_kinds_in_use() -> list[tuple[str, str]]:
+    """The kinds of law that occur, for the filter (no empty options)."""
+    used = set(Law.objects.readable().values_list("kind", flat=True).distinct())
+    return [(value, label) for value, label in Law.Kind.choices if value in used]
+
+
+def broken_links():
+    """Outside addresses that stopped answering at the last link check, worst first."""
+    from .models import ExternalLink
+
+    return ExternalLink.objects.filter(ok=False).order_by("failing_since", "url")
+
+
+def last_link_check():
+    from django.db.models import Max
+
+    from .models import ExternalLink
+
+    return ExternalLink.objects.aggregate(last=Max("checked_at"), total=Count("id"))
 
 
 def steps(*, user) -> QuerySet[FrameworkStep]:
@@ -97,6 +141,11 @@ def search_page(*, query: str, kind: str = "", theme: str = "", page=None, per_p
     """One page of ranked results and the normalised terms to highlight."""
     results = search.search(query, kind=kind, theme=theme)
     return paginate(results, page=page, per_page=per_page), search.query_terms(query)
+
+
+def search_suggestion(*, query: str, kind: str = "", theme: str = "") -> str | None:
+    """ "Bedoelde u ...?": a corrected query that finds something, for one that found nothing."""
+    return search.suggest(query, kind=kind, theme=theme)
 
 
 def submissions_of(*, organisation: Organisation) -> QuerySet[Submission]:

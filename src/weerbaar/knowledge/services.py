@@ -10,7 +10,7 @@ from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
 
 from . import search
-from .models import ContentItem, FieldExample, Revision, Status, Submission, Theme
+from .models import ContentItem, FieldExample, Law, Revision, Status, Submission, Theme
 
 
 def snapshot(item: models.Model) -> dict:
@@ -61,9 +61,68 @@ def content_update(*, item: ContentItem, user, data: dict) -> Revision | None:
 
 
 def content_set_status(*, item: ContentItem, user, status: str) -> Revision | None:
+    """Publish, put back to draft, retire or bring back into use. Retiring a law that another
+    replaced is undone only through ``law_replace``'s counterpart: bringing it back clears it."""
     if status not in Status.values:
         raise ValidationError(_("Onbekende status."))
-    return content_update(item=item, user=user, data={"status": status})
+    data = {"status": status}
+    if isinstance(item, Law) and status != Status.RETIRED and item.replaced_by_id:
+        data["replaced_by"] = None
+    return content_update(item=item, user=user, data=data)
+
+
+def _title_of(model, data: dict) -> str:
+    for name in ("title", "name", "term", "text"):
+        if data.get(name):
+            return str(data[name])
+    return model._meta.model_name
+
+
+@transaction.atomic
+def content_create(*, model: type[ContentItem], user, data: dict) -> ContentItem:
+    """A new content item made by a national editor; its first revision records who made it.
+
+    The address name (slug) comes from the title and stays unique. The item is marked as the
+    editors' own, so that loading the shipped content never overwrites it.
+    """
+    permissions.require(user, "knowledge.edit")
+    m2m_names = {f.name for f in model._meta.many_to_many}
+    item = model(**{k: v for k, v in data.items() if k not in m2m_names})
+    item.slug = _unique_slug(_title_of(model, data), model=model)
+    item.edited_in_product = True
+    item.updated_by = user
+    item.updated_at = timezone.now()
+    if any(f.name == "order" for f in model._meta.fields) and not data.get("order"):
+        item.order = (model.objects.aggregate(n=models.Max("order"))["n"] or 0) + 1
+    item.full_clean(exclude=list(m2m_names))
+    item.save()
+    for name, value in data.items():
+        if name in m2m_names:
+            getattr(item, name).set(value)
+    Revision.objects.create(
+        item_type=item._meta.label_lower,
+        item_id=item.pk,
+        actor=user,
+        actor_name=user.get_full_name(),
+        before=None,
+        after=snapshot(item),
+    )
+    search.index_item(item)
+    return item
+
+
+@transaction.atomic
+def law_replace(*, law: Law, successor: Law, user) -> Revision | None:
+    """Mark ``law`` as replaced by ``successor``: it is retired (no longer offered), its page says
+    what replaced it, and every framework's legal annex names the successor instead."""
+    permissions.require(user, "knowledge.edit")
+    if successor.pk == law.pk:
+        raise ValidationError({"successor": _("Een wet kan zichzelf niet vervangen.")})
+    if successor.status != Status.PUBLISHED:
+        raise ValidationError({"successor": _("Kies een opvolger die gepubliceerd is.")})
+    if successor.in_force().pk == law.pk:
+        raise ValidationError({"successor": _("Deze wet is zelf al vervangen door de wet die u nu vervangt.")})
+    return content_update(item=law, user=user, data={"status": Status.RETIRED, "replaced_by": successor})
 
 
 def revisions_for(item: models.Model) -> models.QuerySet[Revision]:
@@ -100,7 +159,7 @@ def submission_create(
 
 
 def _unique_slug(title: str, model=FieldExample) -> str:
-    base = slugify(title)[:80] or "voorbeeld"
+    base = slugify(title)[:80].strip("-") or "item"
     slug, n = base, 1
     while model.objects.filter(slug=slug).exists():
         n += 1

@@ -4,7 +4,33 @@ from . import views
 
 app_name = "knowledge"
 
+# Where each kind of item lives; its edit and status pages hang under it.
+ITEM_PREFIXES = {
+    "building_block": "kennisbank/bouwstenen/<slug:slug>/",
+    "term": "kennisbank/begrippen/<slug:slug>/",
+    "law": "kennisbank/wetten/<slug:slug>/",
+    "example": "kennisbank/voorbeelden/<slug:slug>/",
+    "theme": "kennisbank/thema/<slug:slug>/",
+    "step": "kennisbank/catalogus/stappen/<slug:slug>/",
+    "scope_element": "kennisbank/catalogus/scope/<slug:slug>/",
+    "goal": "kennisbank/catalogus/doelen/<slug:slug>/",
+    "principle": "kennisbank/catalogus/uitgangspunten/<slug:slug>/",
+    "pdca": "kennisbank/catalogus/pdca/<slug:slug>/",
+    "governance": "kennisbank/catalogus/governance/<slug:slug>/",
+}
+# The address part for "new ..." pages, in Dutch.
+CREATE_PATHS = {
+    "law": "wet",
+    "building_block": "bouwsteen",
+    "term": "begrip",
+    "example": "voorbeeld",
+    "goal": "doel",
+    "principle": "uitgangspunt",
+}
+
 urlpatterns = [
+    # Open to visitors
+    path("welkom/", views.welcome, name="welcome"),
     path("kennisbank/", views.index, name="index"),
     path("kennisbank/zoeken/", views.search, name="search"),
     path("kennisbank/thema/<slug:slug>/", views.theme, name="theme"),
@@ -20,43 +46,20 @@ urlpatterns = [
     # National editors
     path("kennisbank/redactie/", views.review, name="review"),
     path("kennisbank/redactie/bijdragen/<int:pk>/", views.review_detail, name="review_detail"),
-    path(
-        "kennisbank/bouwstenen/<slug:slug>/bewerken/",
-        views.edit,
-        {"kind": "building_block"},
-        name="building_block_edit",
+    path("kennisbank/redactie/koppelingen/", views.links, name="links"),
+    *(
+        path(f"kennisbank/redactie/nieuw/{part}/", views.create, {"kind": kind}, name=f"{kind}_create")
+        for kind, part in CREATE_PATHS.items()
     ),
-    path(
-        "kennisbank/bouwstenen/<slug:slug>/status/",
-        views.publish_toggle,
-        {"kind": "building_block"},
-        name="building_block_status",
+    *(
+        path(prefix + "bewerken/", views.edit, {"kind": kind}, name=f"{kind}_edit")
+        for kind, prefix in ITEM_PREFIXES.items()
     ),
-    path("kennisbank/begrippen/<slug:slug>/bewerken/", views.edit, {"kind": "term"}, name="term_edit"),
-    path("kennisbank/wetten/<slug:slug>/bewerken/", views.edit, {"kind": "law"}, name="law_edit"),
-    path("kennisbank/voorbeelden/<slug:slug>/bewerken/", views.edit, {"kind": "example"}, name="example_edit"),
-    path("kennisbank/thema/<slug:slug>/bewerken/", views.edit, {"kind": "theme"}, name="theme_edit"),
-    path("kennisbank/catalogus/stappen/<slug:slug>/bewerken/", views.edit, {"kind": "step"}, name="step_edit"),
-    path(
-        "kennisbank/catalogus/scope/<slug:slug>/bewerken/",
-        views.edit,
-        {"kind": "scope_element"},
-        name="scope_element_edit",
+    *(
+        path(prefix + "status/", views.set_status, {"kind": kind}, name=f"{kind}_status")
+        for kind, prefix in ITEM_PREFIXES.items()
     ),
-    path("kennisbank/catalogus/doelen/<slug:slug>/bewerken/", views.edit, {"kind": "goal"}, name="goal_edit"),
-    path(
-        "kennisbank/catalogus/uitgangspunten/<slug:slug>/bewerken/",
-        views.edit,
-        {"kind": "principle"},
-        name="principle_edit",
-    ),
-    path("kennisbank/catalogus/pdca/<slug:slug>/bewerken/", views.edit, {"kind": "pdca"}, name="pdca_edit"),
-    path(
-        "kennisbank/catalogus/governance/<slug:slug>/bewerken/",
-        views.edit,
-        {"kind": "governance"},
-        name="governance_edit",
-    ),
+    path("kennisbank/wetten/<slug:slug>/vervangen/", views.law_replace, name="law_replace"),
     # A municipality offers its own examples and tips
     path("g/<slug:org>/kennisbank/bijdragen/", views.submissions, name="submissions"),
 ]

@@ -8,12 +8,15 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risico's en maatregelen")
 
     def ready(self):
-        from weerbaar.core.registry import Export, dashboard_cards, demo_loaders, exports
+        from weerbaar.core.registry import Export, board_sections, dashboard_cards, demo_loaders, exports
 
+        from .board import measures_and_budget, risk_picture
         from .dashboard import risks_card
         from .demo import load_for_demo
 
         dashboard_cards.register("risks", risks_card, order=20)
+        board_sections.register("risks.picture", risk_picture, order=20)
+        board_sections.register("risks.measures", measures_and_budget, order=30)
         demo_loaders.register("risks", load_for_demo, order=30)
         exports.register(
             "risks.register",

@@ -1,7 +1,7 @@
 """Who may change what in the register: the app's rules, asked through ``core.permissions``.
 
 - coordinators edit everything: assets, own threats, the matrix, risks, measures, conflicts;
-- theme experts edit risks and measures whose themes all lie within their own themes (an
+- theme experts edit risks and measures that carry at least one of their own themes (an
   expert without a theme limit edits all risks and measures), link a measure only to (or
   unlink it only from) risks they may edit, and record conflicts only between two measures
   they may both edit; assets, own threats and the matrix stay with the coordinator;
@@ -45,7 +45,7 @@ def can_edit_themed(membership, theme_ids) -> bool:
 
 @rule("risks.edit_object")
 def can_edit_object(membership, obj) -> bool:
-    """Change or delete this risk or measure: all its themes lie within the member's."""
+    """Change or delete this risk or measure: it carries one of the member's themes."""
     return can_edit_theme(membership, theme_ids_of(obj))
 
 
