@@ -24,11 +24,13 @@ from .factories import MembershipFactory, OrganisationFactory, UserFactory
 
 # URL names anonymous visitors may open; everything else must send them to the login page.
 PUBLIC_URL_NAMES = {
+    "core:home",  # sends a visitor to the public welcome page, a member to their municipality
     "core:accessibility",
     "core:invitation_accept",
     "set_language",
     "core:health",  # for the load balancer; holds no tenant data
     "core:security_txt",  # RFC 9116: reporters are not signed in
+    "agenda:feed_ics",  # calendar programs cannot log in: the private token is the key (404 otherwise)
     # The open knowledge base: national content for municipalities not yet working in Weerbaar.
     "knowledge:welcome",
     "knowledge:index",
