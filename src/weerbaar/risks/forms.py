@@ -513,7 +513,7 @@ class MeasureFilterForm(forms.Form):
         choices=[
             ("titel", _("titel")),
             ("kenmerk", _("kenmerk")),
-            ("deadline", _("deadline")),
+            ("deadline", _("uiterste datum")),
             ("status", _("status")),
             ("kosten", _("kosten (hoog eerst)")),
         ],
