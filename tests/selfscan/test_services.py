@@ -252,6 +252,9 @@ def test_weak_answer_becomes_a_measure_once(open_round, demostad, coordinator):
         measure = services.answer_to_measure(organisation=demostad, membership=coordinator, answer=answer)
         assert Measure.objects.filter(pk=measure.pk, themes__slug="informatiebeveiliging").exists()
         assert "IB-2" in measure.description
+        # The question's BIO2 government measures go along to the new measure.
+        expected = set(answer.question.bio2_measures.filter(status="measure").values_list("number", flat=True))
+        assert set(measure.bio2_measures.values_list("number", flat=True)) == expected
         with pytest.raises(ValidationError, match="al een maatregel"):
             services.answer_to_measure(
                 organisation=demostad, membership=coordinator, answer=_answer(open_round, "IB-2")

@@ -393,14 +393,15 @@ def answer_to_measure(*, organisation: Organisation, membership: Membership, ans
     if answer.measure_id is not None:
         raise ValidationError(_("Voor dit antwoord is al een maatregel gemaakt."))
     title, description = _follow_up_text(answer)
-    bio2 = ", ".join(answer.question.bio2_measures.values_list("number", flat=True))
+    # The question's BIO2 government measures go along, so the statement of applicability shows the new measure.
+    bio2 = list(answer.question.bio2_measures.filter(status="measure"))
     measure = measure_save(
         organisation=organisation,
         membership=membership,
         title=title,
         description=description,
         themes=[answer.question.theme_id],
-        bio2_refs=bio2,
+        bio2_measures=bio2,
     )
     Answer.objects.filter(pk=answer.pk).update(measure=measure)
     answer.measure = measure
