@@ -69,6 +69,7 @@ def call(client, demo_data):
             "risk_id": first("risks.Risk"),
             "measure_id": first("risks.Measure"),
             "step": "visie",
+            "number": "5.15.01",  # a BIO2 government measure (statement of applicability)
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
         }
 

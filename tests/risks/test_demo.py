@@ -67,8 +67,10 @@ def test_demo_rows_go_through_the_register_import(register, monkeypatch):
 
 def test_load_demo_runs_the_registered_loaders_in_their_order(db, monkeypatch):
     order = demo_loaders.identifiers()
-    # Later apps add their loaders; the register's come after the framework's and before the cycle's.
+    # Later apps add their loaders; the register's come after the framework's and before the cycle's,
+    # and the BIO2 catalogue exists before the register's demo measures point at it.
     assert order.index("framework") < order.index("framework-documents") < order.index("risks") < order.index("cycle")
+    assert order.index("soa-catalogue") < order.index("risks")
     ran = []
     monkeypatch.setattr(demo_loaders, "_items", {})
     demo_loaders.register("second", lambda orgs: ran.append(("second", sorted(orgs))), order=2)

@@ -18,7 +18,7 @@ from pydantic import Field, WithJsonSchema
 
 from weerbaar.api.schemas import InputSchema
 from weerbaar.core.money import MAX_AMOUNT
-from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
+from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
 from . import excel, selectors, services
 from .forms import TEXT_MAX_LENGTH
@@ -99,6 +99,18 @@ def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
         message = _("Onbekend: %(slugs)s.") % {"slugs": ", ".join(missing)}
         raise ValidationError({field: ValidationError(message, code="unknown")})
     return [found[s] for s in slugs]
+
+
+def _bio2_by_numbers(numbers: list[str]) -> list[int]:
+    """Government measures of the BIO2 by number; anything else is named in the error."""
+    found = dict(
+        Bio2Measure.objects.filter(number__in=numbers, status=Bio2Measure.Status.MEASURE).values_list("number", "pk")
+    )
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        message = _("Geen BIO2-overheidsmaatregel: %(numbers)s.") % {"numbers": ", ".join(missing)}
+        raise ValidationError({"bio2_measures": ValidationError(message, code="unknown")})
+    return list(dict.fromkeys(found[n] for n in numbers))
 
 
 # --- Assets --------------------------------------------------------------------------------
@@ -304,7 +316,9 @@ class MeasureIn(InputSchema):
     cost_once: Amount = Decimal("0")
     cost_yearly: Amount = Decimal("0")
     side_effects: Text = ""
-    bio2_refs: Annotated[str, Field(max_length=_max(Measure, "bio2_refs"))] = ""
+    bio2_measures: list[Annotated[str, Field(max_length=12)]] = Field(
+        [], max_length=LIST_MAX, description="Nummers van BIO2-overheidsmaatregelen, bijvoorbeeld 5.15.01."
+    )
     description: Text = ""
     reference: Reference = ""
     revision: RevisionIn = Field(None, description="De revisie die u las; bij een andere revisie volgt 409.")
@@ -327,7 +341,8 @@ class MeasureOut(Schema):
     cost_once: Decimal
     cost_yearly: Decimal
     side_effects: str
-    bio2_refs: str
+    bio2_measures: list[str]
+    bio2_unmatched: str = Field(description="Eerder ingevoerde nummers die niet in de BIO2-lijst staan.")
     revision: int
 
 
@@ -354,7 +369,7 @@ def _measure_out(m: Measure) -> dict:
         "cost_once": m.cost_once,
         "cost_yearly": m.cost_yearly,
         "side_effects": m.side_effects,
-        "bio2_refs": m.bio2_refs,
+        "bio2_unmatched": m.bio2_unmatched,
         **(
             m.api_links
             if hasattr(m, "api_links")
@@ -363,13 +378,14 @@ def _measure_out(m: Measure) -> dict:
                 "goals": [g.slug for g in m.goals.all()],
                 "principles": [p.slug for p in m.principles.all()],
                 "risks": [r.pk for r in m.risks.all()],
+                "bio2_measures": [b.number for b in m.bio2_measures.all()],
             }
         ),
     }
 
 
 def _measures_qs():
-    return Measure.objects.prefetch_related("themes", "goals", "principles", "risks")
+    return Measure.objects.prefetch_related("themes", "goals", "principles", "risks", "bio2_measures")
 
 
 @router.get("/measures", response=MeasureList, summary="Maatregelen")
@@ -384,6 +400,7 @@ def measure_list(
         goals=(Measure.goals.through, "measure_id", "securitygoal", "securitygoal__slug"),
         principles=(Measure.principles.through, "measure_id", "principle", "principle__slug"),
         risks=(Measure.risks.through, "measure_id", "risk", "risk_id"),
+        bio2_measures=(Measure.bio2_measures.through, "measure_id", "bio2measure__order", "bio2measure__number"),
     )
     return {"count": count, "items": [_measure_out(m) for m in items]}
 
@@ -400,6 +417,7 @@ def _measure_save(request, payload: MeasureIn, measure=None):
     data["themes"] = _by_slugs(Theme, data["themes"], "themes")
     data["goals"] = _by_slugs(SecurityGoal, data["goals"], "goals")
     data["principles"] = _by_slugs(Principle, data["principles"], "principles")
+    data["bio2_measures"] = _bio2_by_numbers(data["bio2_measures"])
     saved = services.measure_save(
         organisation=request.organisation, membership=request.membership, measure=measure, **data
     )

@@ -25,7 +25,8 @@ from django_scopes import scope
 
 from weerbaar.core.models import Membership, Organisation, Role
 from weerbaar.documents.excel import Sheet, build_workbook
-from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
+from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
+from weerbaar.soa.catalogue import load_catalogue as load_bio2_catalogue
 
 from . import excel, services
 from .content import load_threats
@@ -97,7 +98,7 @@ def _measure_row(m: dict, today: datetime.date, known: dict) -> list:
         m.get("cost_once", 0),
         m.get("cost_yearly", 0),
         m.get("side_effects", ""),
-        m.get("bio2_refs", ""),
+        ", ".join(m.get("bio2", [])),
     ]
 
 
@@ -138,6 +139,7 @@ def load_risks_demo(organisation: Organisation) -> dict:
     Returns how many assets, risks and measures were created.
     """
     load_threats()
+    load_bio2_catalogue(Bio2Measure)  # the demo measures carry BIO2 numbers (also after a test emptied the table)
     data = demo_register()
     with scope(organisation=organisation.pk):
         coordinator = (

@@ -35,9 +35,9 @@ from weerbaar.documents.importer import (
     summary,
     too_many_rows,
 )
-from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
+from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
-from . import services
+from . import bio2, services
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
 from .selectors import scale_for
 
@@ -64,6 +64,7 @@ RISK_COLUMNS = [
     "Herbeoordelen op",
 ]
 RISK_EXPORT_EXTRA = ["Bruto score", "Netto score", "Boven acceptatiegrens"]
+MEASURE_EXPORT_EXTRA = ["BIO2-nummers buiten de lijst"]
 MEASURE_COLUMNS = [
     "Kenmerk",
     "Titel",
@@ -131,6 +132,8 @@ def export_register(*, organisation: Organisation) -> bytes:
     m_goals = _links(Measure.goals.through, "measure_id", "securitygoal_id", goal_names, m_ids)
     m_principles = _links(Measure.principles.through, "measure_id", "principle_id", principle_slugs, m_ids)
     m_risks = _links(Measure.risks.through, "measure_id", "risk_id", risk_refs, m_ids)
+    bio2_numbers = dict(Bio2Measure.objects.values_list("pk", "number"))
+    m_bio2 = _links(Measure.bio2_measures.through, "measure_id", "bio2measure_id", bio2_numbers, m_ids)
     kinds, crits = _labels(Asset.Kind.choices), _labels(Asset.Criticality.choices)
     treatments = _labels(Risk.Treatment.choices)
     types, mkinds, statuses = (
@@ -147,7 +150,7 @@ def export_register(*, organisation: Organisation) -> bytes:
     ]  # fmt: skip
     measure_fields = [
         "pk", "reference", "title", "description", "measure_type", "kind", "owner", "status", "deadline",
-        "cost_once", "cost_yearly", "side_effects", "bio2_refs",
+        "cost_once", "cost_yearly", "side_effects", "bio2_unmatched",
     ]  # fmt: skip
 
     def threat_of(r):
@@ -205,7 +208,7 @@ def export_register(*, organisation: Organisation) -> bytes:
         ),
         Sheet(
             MEASURE_SHEET,
-            MEASURE_COLUMNS,
+            MEASURE_COLUMNS + MEASURE_EXPORT_EXTRA,
             (
                 [
                     m["reference"],
@@ -223,7 +226,8 @@ def export_register(*, organisation: Organisation) -> bytes:
                     m["cost_once"],
                     m["cost_yearly"],
                     m["side_effects"],
-                    m["bio2_refs"],
+                    ", ".join(m_bio2.get(m["pk"], [])),
+                    m["bio2_unmatched"],
                 ]
                 for m in measures.order_by("reference", "id").values(*measure_fields).iterator()
             ),
@@ -264,6 +268,10 @@ def import_template() -> bytes:
         _("Vul per blad één regel per bedrijfsmiddel, risico of maatregel in. Laat de kopregel staan."),
         _("Een regel met een bestaand kenmerk werkt dat gegeven bij; zonder kenmerk wordt een nieuw gegeven gemaakt."),
         _("Verwijs naar bedrijfsmiddelen en risico's met hun kenmerk, gescheiden door komma's (BM-001, BM-002)."),
+        _(
+            "BIO2-maatregelen: de nummers van overheidsmaatregelen uit de BIO2, "
+            "gescheiden door komma's (5.15.01, 8.13.01)."
+        ),
         _("Thema's: %(themes)s.") % {"themes": themes},
         _("Doelen: %(goals)s.") % {"goals": goals},
         _("Uitgangspunten: de korte namen uit de kennisbank, bijvoorbeeld beleid-proportioneel."),
@@ -329,6 +337,41 @@ class _ThreatColumn(ImportColumn):
         target["local_threat"] = value if isinstance(value, LocalThreat) else None
 
 
+class _Bio2Column(ImportColumn):
+    """BIO2 numbers (``5.15.01``, also ``5.15.1``), separated by commas: government measures only.
+
+    A number the BIO2 moved, withdrew or that has no government measure is refused with the
+    reason, so the row is corrected rather than the number silently dropped.
+    """
+
+    def __init__(self, header, field, *, catalogue: dict):
+        super().__init__(header, field, default=[])
+        self.catalogue = catalogue
+
+    def clean(self, value, previous):
+        found, problems = [], []
+        for word in bio2.split(str(value)):
+            number = bio2.normalise(word)
+            entry = self.catalogue.get(number) if number else None
+            if entry is None:
+                problems.append(_("Onbekend BIO2-nummer: %(v)s.") % {"v": echo(word)})
+            elif entry.status == Bio2Measure.Status.MOVED:
+                problems.append(
+                    _("BIO2-nummer %(v)s is verplaatst naar %(to)s; gebruik dat nummer.")
+                    % {"v": number, "to": entry.moved_to}
+                )
+            elif entry.status != Bio2Measure.Status.MEASURE:
+                problems.append(
+                    _("BIO2-nummer %(v)s is geen overheidsmaatregel (%(status)s).")
+                    % {"v": number, "status": entry.get_status_display()}
+                )
+            elif entry.pk not in found:
+                found.append(entry.pk)
+        if problems:
+            raise ValidationError(problems)
+        return found
+
+
 class _Context:
     """What the columns look up, loaded once per import; reference maps grow sheet by sheet."""
 
@@ -346,6 +389,7 @@ class _Context:
             self.threats[t.slug.lower()] = t
             self.threats[t.name.lower()] = t
         self.own_threats = {t.name.lower(): t for t in LocalThreat.objects.filter(organisation=organisation)}
+        self.bio2 = {b.number: b for b in Bio2Measure.objects.only("id", "number", "status", "moved_to")}
         self.scale = scale_for(organisation)
         # lower-case reference -> (reference, pk of an existing row or None for a row of this file)
         self.refs: dict = {}
@@ -469,7 +513,7 @@ def _specs(ctx: _Context) -> dict[type, SheetSpec]:
                 MoneyColumn("Eenmalige kosten", "cost_once"),
                 MoneyColumn("Jaarlijkse kosten", "cost_yearly"),
                 TextColumn("Neveneffecten", "side_effects", multiline=True),
-                _text("BIO2-maatregelen", "bio2_refs"),
+                _Bio2Column("BIO2-maatregelen", "bio2_measures", catalogue=ctx.bio2),
             ],
         ),
     }

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from weerbaar.core.money import MoneyError, format_money, parse_money
 from weerbaar.core.permissions import allowed_theme_ids
-from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
+from weerbaar.core.widgets import Picker
+from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
 from . import scoring
 from .models import LABEL_MAX_LENGTH, MAX_LEVELS, MAX_SCORE, Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
@@ -110,8 +111,8 @@ class RiskForm(RevisionMixin, forms.Form):
         label=_("Bedrijfsmiddelen"),
         queryset=Asset.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Houd Ctrl (of Cmd) ingedrukt om er meer te kiezen."),
+        widget=Picker,
+        help_text=_("Vink aan wat dit risico raakt. Met het zoekveld maakt u de lijst korter."),
     )
     themes = ThemesField(help_text=_("Thema-experts bewerken de risico's van hun eigen thema's."))
     inherent_likelihood = forms.TypedChoiceField(label=_("Bruto kans"), coerce=int)
@@ -265,6 +266,25 @@ class ConfirmAmountsMixin:
         return data
 
 
+class Bio2Field(forms.ModelMultipleChoiceField):
+    """BIO2 government measures from the list, picked by number or subject."""
+
+    widget = Picker
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Bio2Measure.objects.filter(status=Bio2Measure.Status.MEASURE))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("BIO2-maatregelen"))
+        kwargs.setdefault(
+            "help_text",
+            _("De overheidsmaatregelen uit de BIO2 die deze maatregel (deels) invult. Zoek op nummer of woord."),
+        )
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.number} {obj.description}".strip()
+
+
 class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
     amount_fields = ("cost_once", "cost_yearly")
 
@@ -285,15 +305,15 @@ class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
         label=_("Uitgangspunten (optioneel)"),
         queryset=Principle.objects.order_by("category__order", "order"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=Picker,
         help_text=_("Welke uitgangspunten uit het strategisch kader brengt deze maatregel in praktijk?"),
     )
     risks = forms.ModelMultipleChoiceField(
         label=_("Vermindert de risico's"),
         queryset=Risk.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Houd Ctrl (of Cmd) ingedrukt om er meer te kiezen."),
+        widget=Picker,
+        help_text=_("Vink de risico's aan die deze maatregel kleiner maakt."),
     )
     owner = forms.CharField(label=_("Eigenaar"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
@@ -306,11 +326,15 @@ class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
         max_length=TEXT_MAX_LENGTH,
         widget=_textarea(3),
     )
-    bio2_refs = forms.CharField(
-        label=_("BIO2-maatregelen"),
+    bio2_measures = Bio2Field()
+    bio2_unmatched = forms.CharField(
+        label=_("BIO2-nummers buiten de lijst"),
         required=False,
         max_length=200,
-        help_text=_("Nummers, bijvoorbeeld 5.15.01, 8.05.01."),
+        help_text=_(
+            "Eerder ingevoerde nummers die niet in de BIO2-lijst staan. Kies hierboven de juiste maatregelen "
+            "en maak dit veld leeg."
+        ),
     )
     reference = forms.CharField(
         label=_("Kenmerk"), required=False, max_length=20, help_text=_("Leeg laten: Weerbaar kiest een kenmerk.")
@@ -322,6 +346,11 @@ class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["risks"].queryset = Risk.objects.filter(organisation=organisation).order_by("reference", "title")
         self.fields["themes"].queryset = _theme_queryset(membership)
+        if not (
+            self.initial.get("bio2_unmatched") or (self.is_bound and self.data.get(self.add_prefix("bio2_unmatched")))
+        ):
+            # Only measures that still carry numbers from the old free-text field show it.
+            del self.fields["bio2_unmatched"]
         self.add_confirmation_fields()
 
     def clean(self):
@@ -350,7 +379,8 @@ class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
             "cost_once": m.cost_once,
             "cost_yearly": m.cost_yearly,
             "side_effects": m.side_effects,
-            "bio2_refs": m.bio2_refs,
+            "bio2_measures": list(m.bio2_measures.all()),
+            "bio2_unmatched": m.bio2_unmatched,
             "reference": m.reference,
             "revision": m.revision,
         }

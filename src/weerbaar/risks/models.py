@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weerbaar.core.models import OrganisationOwned
-from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
+from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
 # Bounds of the risk matrix: at most 10 levels per axis, so a score is at most 100.
 MAX_LEVELS = 10
@@ -275,8 +275,19 @@ class Measure(OrganisationOwned):
     side_effects = models.TextField(
         _("neveneffecten"), blank=True, help_text=_("Gevolgen voor bezoekers en medewerkers, bijvoorbeeld wachttijd.")
     )
-    bio2_refs = models.CharField(
-        _("BIO2-maatregelen"), max_length=200, blank=True, help_text=_("Nummers, bijvoorbeeld 5.15.01, 8.05.01.")
+    bio2_measures = models.ManyToManyField(
+        Bio2Measure, blank=True, related_name="+", verbose_name=_("BIO2-maatregelen")
+    )
+    # Numbers typed before the BIO2 list existed that match no government measure of it: kept
+    # visible (never dropped silently) until someone picks the right measures and clears them.
+    bio2_unmatched = models.CharField(
+        _("BIO2-nummers buiten de lijst"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Eerder ingevoerde nummers die niet in de BIO2-lijst staan. "
+            "Kies de juiste maatregelen en maak dit veld leeg."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

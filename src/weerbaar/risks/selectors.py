@@ -250,7 +250,7 @@ def measure_list(
 
 
 def measure_detail_queryset() -> QuerySet[Measure]:
-    return Measure.objects.prefetch_related("themes", "goals", "principles", "risks")
+    return Measure.objects.prefetch_related("themes", "goals", "principles", "risks", "bio2_measures")
 
 
 def conflicts(*, organisation: Organisation) -> QuerySet[MeasureConflict]:

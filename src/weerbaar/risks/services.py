@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
 from weerbaar.core.money import MAX_AMOUNT
-from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
+from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
 from . import scoring
 from .models import (
@@ -530,7 +530,8 @@ def measure_prepare(
     cost_once: Decimal | None = None,
     cost_yearly: Decimal | None = None,
     side_effects: str = "",
-    bio2_refs: str = "",
+    bio2_measures: Iterable = (),
+    bio2_unmatched: str | None = None,
     reference: str = "",
     allocator: ReferenceAllocator | None = None,
     taken: set[str] | None = None,
@@ -559,6 +560,11 @@ def measure_prepare(
     linked = list(Risk.objects.filter(organisation=organisation, pk__in=risk_ids).prefetch_related("themes"))
     if len(linked) != len(risk_ids):
         errors["risks"] = _("Onbekend risico.")
+    bio2_ids = _ids(bio2_measures)
+    if bio2_ids and Bio2Measure.objects.filter(pk__in=bio2_ids, status=Bio2Measure.Status.MEASURE).count() != len(
+        bio2_ids
+    ):
+        errors["bio2_measures"] = _("Kies BIO2-overheidsmaatregelen uit de lijst.")
     if errors:
         raise ValidationError(errors)
     current_ids = set(measure.risks.values_list("pk", flat=True)) if measure is not None and measure.pk else set()
@@ -585,13 +591,15 @@ def measure_prepare(
     measure.cost_once = amounts["cost_once"]
     measure.cost_yearly = amounts["cost_yearly"]
     measure.side_effects = side_effects or ""
-    measure.bio2_refs = bio2_refs or ""
+    if bio2_unmatched is not None:  # None: keep what the old free-text field left behind
+        measure.bio2_unmatched = bio2_unmatched
     _full_clean(measure)
     m2m = {
         "themes": sorted(theme_ids),
         "goals": sorted(goal_ids),
         "principles": sorted(principle_ids),
         "risks": sorted(risk_ids),
+        "bio2_measures": sorted(bio2_ids),
     }
     return Prepared(instance=measure, m2m=m2m, expected_revision=expected_revision)
 
