@@ -24,6 +24,7 @@ from .factories import MembershipFactory, OrganisationFactory, UserFactory
 
 # URL names anonymous visitors may open; everything else must send them to the login page.
 PUBLIC_URL_NAMES = {
+    "core:home",  # sends a visitor to the public welcome page, a member to their municipality
     "core:accessibility",
     "core:invitation_accept",
     "set_language",

@@ -66,3 +66,10 @@ def test_account_tools_sit_in_the_user_menu_not_the_main_menu(client, demo):
     menu = html[html.index("weerbaar-usermenu") : html.index('aria-label="Hoofdmenu"')]
     for label in ("Tweestapsverificatie", "Mijn sessies", "API-sleutels", "Wachtwoord wijzigen"):
         assert label in menu
+
+
+def test_a_visitor_starts_on_the_public_welcome_page(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/welkom/"
+    assert client.get("/welkom/").status_code == 200
+    assert 'href="/welkom/"' in client.get("/account/login/").content.decode()

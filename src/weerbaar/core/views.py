@@ -1,5 +1,6 @@
 """Thin views for the municipal workspace: home, members, invitations, audit trail, settings."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -28,7 +29,11 @@ from .models import AuditEntry, Invitation, Membership, Organisation, Role
 from .registry import board_sections
 
 
+@login_not_required
 def home(request):
+    if not request.user.is_authenticated:
+        # Visitors start where Weerbaar is explained and the open knowledge base begins.
+        return redirect(settings.VISITOR_START_URL_NAME)
     memberships = selectors.user_memberships_across_organisations(user=request.user)
     slugs = [m.organisation.slug for m in memberships]
     chosen = request.GET.get("gemeente")
