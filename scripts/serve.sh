@@ -30,5 +30,10 @@ if [ "$TASKS_BACKEND" = "database" ]; then
 fi
 "$(dirname "$PY")/gunicorn" -c python:weerbaar.gunicorn weerbaar.wsgi:application "$@" &
 gunicorn_pid=$!
+if [ "$TASKS_BACKEND" = "database" ]; then
+	# The daily reminder job queues its own next run; this starts the chain (a no-op when one is
+	# queued). After gunicorn started, so it does not delay serving; a failure here is not fatal.
+	"$PY" manage.py send_reminders --schedule || true
+fi
 # Whichever stops first ends the other: a web server without its worker is not healthy.
 wait -n

@@ -71,6 +71,10 @@ def call(client, demo_data):
             "step": "visie",
             "number": "5.15.01",  # a BIO2 government measure (statement of applicability)
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
+            "group_id": first("training.StaffGroup"),
+            "activity_id": first("training.Activity"),
+            "session_id": first("training.Session"),
+            "moment_id": first("agenda.PlanningMoment"),
         }
 
     def fill(path, **override):

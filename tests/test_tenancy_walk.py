@@ -30,6 +30,7 @@ PUBLIC_URL_NAMES = {
     "set_language",
     "core:health",  # for the load balancer; holds no tenant data
     "core:security_txt",  # RFC 9116: reporters are not signed in
+    "agenda:feed_ics",  # calendar programs cannot log in: the private token is the key (404 otherwise)
     # The open knowledge base: national content for municipalities not yet working in Weerbaar.
     "knowledge:welcome",
     "knowledge:index",
