@@ -68,6 +68,9 @@ def call(client, demo_data):
             "asset_id": first("risks.Asset"),
             "risk_id": first("risks.Risk"),
             "measure_id": first("risks.Measure"),
+            "incident_id": first("incidents.Incident"),
+            "report_id": first("incidents.ExternalReport"),
+            "action_id": first("cycle.Action"),
             "step": "visie",
             "number": "5.15.01",  # a BIO2 government measure (statement of applicability)
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
@@ -77,11 +80,30 @@ def call(client, demo_data):
             "moment_id": first("agenda.PlanningMoment"),
         }
 
+    def by_name(name):
+        """``action_id`` -> the first Action of this municipality (or of any, for shared models)."""
+        from weerbaar.core.models import OrganisationOwned
+
+        stem = name.removesuffix("_id").replace("_", "")
+        ours = (m for m in apps.get_models() if m.__module__.startswith("weerbaar."))
+        models = sorted((m for m in ours if m._meta.model_name.endswith(stem)), key=lambda m: len(m._meta.model_name))
+        with scopes_disabled():
+            for model in models:
+                rows = model.objects.all()
+                if issubclass(model, OrganisationOwned):
+                    rows = rows.filter(organisation=org)
+                row = rows.order_by("pk").first()
+                if row is not None:
+                    return row.pk
+        return None
+
     def fill(path, **override):
         def sub(m):
             name = m.group(1)
             values = {**samples, **override}
-            assert name in values, f"{path} has path argument {name!r}: add a sample value to this test"
+            if name not in values and name.endswith("_id"):
+                values[name] = samples[name] = by_name(name)
+            assert values.get(name) is not None, f"{path} has path argument {name!r}: add a sample value to this test"
             return str(values[name])
 
         return re.sub(r"{(\w+)}", sub, path)

@@ -39,7 +39,7 @@ def test_apps_register_their_cards_exports_and_search():
 
 def test_dashboard_shows_the_registered_cards_only(coordinator_client, monkeypatch):
     monkeypatch.setattr(dashboard_cards, "_items", dict(dashboard_cards._items))
-    dashboard_cards.register("later", lambda request: Card(title="Zelfscan", text="Binnenkort."), order=99)
+    dashboard_cards.register("later", lambda request: Card(title="Later onderdeel", text="Binnenkort."), order=99)
     dashboard_cards.register("hidden", lambda request: None, order=98)
     page = coordinator_client.get("/g/demostad/").content.decode()
-    assert page.index("Strategisch kader") < page.index("Risico&#x27;s en maatregelen") < page.index("Zelfscan")
+    assert page.index("Strategisch kader") < page.index("Risico&#x27;s en maatregelen") < page.index("Later onderdeel")

@@ -25,6 +25,6 @@ class FrameworkConfig(AppConfig):
         ):
             exports.register(
                 f"framework.{fmt}",
-                Export(title=title, formats=(fmt,), url_name=url_name, app=self.label, needs=("pk",)),
+                Export(title=title, formats=(fmt,), url_name=url_name, app=self.label, needs=("number",)),
                 order=10,
             )

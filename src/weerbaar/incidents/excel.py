@@ -1,0 +1,339 @@
+"""The incident register in Excel: an export (only what the member may see) and an
+all-or-nothing import on the shared column-based importer (``documents.importer``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from weerbaar.core.models import Membership, Organisation
+from weerbaar.documents.excel import XLSX_CONTENT_TYPE, Sheet, UploadRejected, build_workbook, open_upload
+from weerbaar.documents.importer import (
+    ChoiceColumn,
+    DateColumn,
+    ImportColumn,
+    ImportErrors,
+    ReferenceListColumn,
+    SheetSpec,
+    TextColumn,
+    clean_record,
+    echo,
+    max_rows_per_sheet,
+    read_sheet,
+    summary,
+    too_many_rows,
+)
+from weerbaar.knowledge.models import Theme
+from weerbaar.risks.models import Asset
+
+from . import selectors, services
+from .models import ExternalReport, Incident, IncidentType, LocalIncidentType
+
+__all__ = ["XLSX_CONTENT_TYPE", "ImportRejected", "export_incidents", "import_incidents", "import_template"]
+
+SHEET = "Incidenten"
+REPORT_SHEET = "Meldingen"
+YES = {"ja", "j", "yes", "waar", "true", "1", "x"}
+NO = {"nee", "n", "no", "onwaar", "false", "0", ""}
+
+
+def _local(value: datetime.datetime | None):
+    # Excel has no time zones: the time as the municipality reads it.
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def export_incidents(*, membership: Membership) -> bytes:
+    """The incidents this member may see (confidential ones only for the coordinator and handlers)."""
+    qs = (
+        selectors.visible_incidents(membership=membership)
+        .select_related("incident_type", "local_type", "threat", "local_threat")
+        .prefetch_related("themes", "assets")
+        .order_by("occurred_at", "id")
+    )
+    headers = [
+        _("Kenmerk"),
+        _("Datum en tijd"),
+        _("Ontdekt op"),
+        _("Korte omschrijving"),
+        _("Soort"),
+        _("Thema's"),
+        _("Ernst"),
+        _("Plaats"),
+        _("Bedrijfsmiddelen"),
+        _("Dreiging"),
+        _("Wat is er gebeurd?"),
+        _("Wat is direct gedaan?"),
+        _("Vertrouwelijk"),
+        _("Status"),
+        _("Lessen"),
+        _("Geëvalueerd op"),
+    ]
+
+    def rows():
+        for i in qs.iterator(chunk_size=1000):
+            yield [
+                i.reference,
+                _local(i.occurred_at),
+                _local(i.discovered_at),
+                i.title,
+                str(i.type_obj or ""),
+                ", ".join(t.name for t in i.themes.all()),
+                i.get_severity_display(),
+                i.place,
+                ", ".join(a.name for a in i.assets.all()),
+                str(i.threat_obj or ""),
+                i.description,
+                i.immediate_actions,
+                _("ja") if i.confidential else _("nee"),
+                i.get_status_display(),
+                i.lessons,
+                i.evaluated_on,
+            ]
+
+    reports = (
+        selectors.visible_reports(membership=membership).select_related("incident").order_by("due_at", "incident_id")
+    )
+
+    def report_rows():
+        for r in reports.iterator(chunk_size=1000):
+            in_time = r.in_time
+            yield [
+                r.incident.reference,
+                r.get_kind_display(),
+                _local(r.due_at),
+                r.get_status_display(),
+                _local(r.made_at),
+                "" if in_time is None else (_("ja") if in_time else _("nee")),
+                r.their_reference,
+                r.note,
+            ]
+
+    report_headers = [
+        _("Incident"),
+        _("Soort melding"),
+        _("Uiterlijk"),
+        _("Status"),
+        _("Gedaan op"),
+        _("Op tijd"),
+        _("Kenmerk ontvanger"),
+        _("Toelichting"),
+    ]
+    return build_workbook(
+        [
+            Sheet(SHEET, headers, rows(), widths={1: 18, 2: 18, 3: 40, 4: 30, 10: 60, 11: 60, 14: 60}),
+            Sheet(REPORT_SHEET, report_headers, report_rows(), widths={1: 45, 2: 18, 4: 18, 7: 60}),
+        ]
+    )
+
+
+# --- Import ----------------------------------------------------------------------------------------
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[dict]):
+        super().__init__("import rejected")
+        self.errors = errors
+
+
+def _rejected(message: str, sheet: str = "") -> ImportRejected:
+    return ImportRejected([{"sheet": sheet, "row": "", "column": "", "message": message}])
+
+
+class DateTimeColumn(ImportColumn):
+    """An Excel date and time, or text as 2026-03-31 14:30 or 31-3-2026 14:30 (a date alone: 00:00)."""
+
+    message = gettext_lazy("Geen geldige datum en tijd: %(v)s.")
+    formats = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M", "%d-%m-%Y")
+
+    def clean(self, value, previous):
+        if isinstance(value, datetime.datetime):
+            naive = value
+        elif isinstance(value, datetime.date):
+            naive = datetime.datetime.combine(value, datetime.time())
+        else:
+            text, naive = str(value).strip(), None
+            for fmt in (*self.formats, *DateColumn.formats):
+                try:
+                    naive = datetime.datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+            if naive is None:
+                raise ValueError(self.message % {"v": echo(value)})
+        if not 2000 <= naive.year <= 2100:
+            raise ValueError(_("Kies een datum tussen 2000 en 2100."))
+        return timezone.make_aware(naive)
+
+
+class YesNoColumn(ImportColumn):
+    def clean(self, value, previous):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise ValueError(_("Vul ja of nee in."))
+
+
+class TypeColumn(ImportColumn):
+    def __init__(self, header, *, catalogue: dict, own: dict, **kwargs):
+        super().__init__(header, "incident_type", **kwargs)
+        self.catalogue, self.own = catalogue, own
+
+    def clean(self, value, previous):
+        key = str(value).strip().lower()
+        found = self.own.get(key) or self.catalogue.get(key)
+        if found is None:
+            raise ValueError(
+                _("Onbekende soort: %(v)s. Kies een soort uit de catalogus of een eigen soort.") % {"v": echo(value)}
+            )
+        return found
+
+    def assign(self, value, target):
+        target["incident_type"] = value if isinstance(value, IncidentType) else None
+        target["local_type"] = value if isinstance(value, LocalIncidentType) else None
+
+
+def _spec(organisation: Organisation) -> SheetSpec:
+    catalogue = {t.name.lower(): t for t in IncidentType.objects.all()} | {
+        t.slug: t for t in IncidentType.objects.all()
+    }
+    own = {t.name.lower(): t for t in LocalIncidentType.objects.filter(organisation=organisation)}
+    themes = {t.name.lower(): t.pk for t in Theme.objects.all()} | {t.slug: t.pk for t in Theme.objects.all()}
+    assets = {}
+    for a in Asset.objects.filter(organisation=organisation).only("pk", "name", "reference"):
+        assets[a.name.lower()] = a.pk
+        if a.reference:
+            assets[a.reference.lower()] = a.pk
+    return SheetSpec(
+        SHEET,
+        [
+            TextColumn(_("Kenmerk"), "reference", max_length=20),
+            DateTimeColumn(_("Datum en tijd"), "occurred_at", required=True),
+            DateTimeColumn(_("Ontdekt op"), "discovered_at"),
+            TextColumn(_("Korte omschrijving"), "title", max_length=200, required=True),
+            TypeColumn(_("Soort"), catalogue=catalogue, own=own, required=True),
+            ReferenceListColumn(
+                _("Thema's"),
+                "themes",
+                mapping=themes,
+                required=True,
+                unknown_message=gettext_lazy("Onbekend thema: %(v)s."),
+            ),
+            ChoiceColumn(_("Ernst"), "severity", choices=Incident.Severity.choices, default=Incident.Severity.LIMITED),
+            TextColumn(_("Plaats"), "place", max_length=200),
+            ReferenceListColumn(
+                _("Bedrijfsmiddelen"),
+                "assets",
+                mapping=assets,
+                unknown_message=gettext_lazy("Onbekend bedrijfsmiddel: %(v)s."),
+            ),
+            TextColumn(_("Wat is er gebeurd?"), "description", multiline=True, max_length=10_000),
+            TextColumn(_("Wat is direct gedaan?"), "immediate_actions", multiline=True, max_length=10_000),
+            YesNoColumn(_("Vertrouwelijk"), "confidential", default=None),
+        ],
+    )
+
+
+def import_template(*, organisation: Organisation) -> bytes:
+    spec = _spec(organisation)
+    types = [t.name for t in IncidentType.objects.order_by("order", "name")]
+    example = [
+        "",
+        "2026-01-15 10:30",
+        "",
+        _("Bezoeker scheldt baliemedewerker uit"),
+        types[0] if types else "",
+        _("Personele beveiliging"),
+        _("beperkt"),
+        _("Stadhuis, publiekshal"),
+        "",
+        _("Bezoeker werd boos over de wachttijd en schold de medewerker uit."),
+        _("Collega erbij gehaald; bezoeker verliet het gebouw."),
+        _("nee"),
+    ]
+    notes = [
+        _("Eén regel per incident. Verplicht: Datum en tijd, Korte omschrijving, Soort en Thema's."),
+        _("Datum en tijd als 2026-03-31 14:30. Ontdekt op leeg laten als het meteen is ontdekt."),
+        _("Soort: een naam uit de catalogus of een eigen soort. Thema's en bedrijfsmiddelen gescheiden door ;."),
+        _("Bij één fout wordt niets ingelezen; u krijgt een lijst van alle fouten per regel."),
+        _("Soorten in de catalogus: %(types)s.") % {"types": "; ".join(types)},
+    ]
+    return build_workbook(
+        [
+            Sheet(
+                SHEET,
+                spec.headers,
+                [example],
+                choices={6: [str(label) for _v, label in Incident.Severity.choices], 11: ["ja", "nee"]},
+                notes=notes,
+            )
+        ]
+    )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_incidents(*, organisation: Organisation, membership: Membership, upload) -> dict:
+    """Read incidents from an uploaded workbook: all rows, or none (with every error by row)."""
+    try:
+        wb = open_upload(upload)
+    except UploadRejected as e:
+        raise _rejected(e.message)
+    formulas = None
+    try:
+        formulas = open_upload(upload, data_only=False)
+        max_rows = max_rows_per_sheet()
+        read = read_sheet(wb, SHEET, formulas=formulas, max_rows=max_rows)
+        if read is not None and read.too_many:
+            raise _rejected(too_many_rows(SHEET, max_rows), SHEET)
+    except UploadRejected as e:
+        raise _rejected(e.message)
+    except ImportRejected:
+        raise
+    except Exception:  # a damaged part that openpyxl only notices while reading
+        raise _rejected(_("Dit Excelbestand kan niet worden gelezen. Is het beschadigd?"))
+    finally:
+        wb.close()
+        if formulas is not None:
+            formulas.close()
+    if read is None:
+        raise _rejected(_("Het bestand bevat geen blad Incidenten."))
+    spec = _spec(organisation)
+    errors = ImportErrors()
+    spec.check_headers(read, errors)
+    if errors:
+        raise ImportRejected(errors.as_list())
+    count = 0
+    try:
+        with transaction.atomic():
+            for record in read.records:
+                kwargs = clean_record(spec, record, errors)
+                if kwargs is None:
+                    continue
+                try:
+                    services.incident_save(organisation=organisation, membership=membership, **kwargs)
+                except ValidationError as e:
+                    errors.add_validation_error(SHEET, record.number, e, spec.column_of)
+                except PermissionDenied as e:
+                    errors.add(SHEET, record.number, _("Thema's"), str(e) or _("Dit mag u niet vastleggen."))
+                else:
+                    count += 1
+            if errors:
+                raise _Rollback
+    except _Rollback:
+        raise ImportRejected(errors.as_list())
+    return {"incidents": count, "summary": summary([read])}
+
+
+def report_status_labels() -> dict:
+    return dict(ExternalReport.Status.choices)
