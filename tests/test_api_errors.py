@@ -71,6 +71,9 @@ def call(client, demo_data):
             "incident_id": first("incidents.Incident"),
             "report_id": first("incidents.ExternalReport"),
             "action_id": first("cycle.Action"),
+            "check_id": first("cycle.Check"),
+            "finding_id": first("cycle.Finding"),
+            "deviation_id": first("cycle.Deviation"),
             "step": "visie",
             "number": "5.15.01",  # a BIO2 government measure (statement of applicability)
             "slug": apps.get_model("knowledge.BuildingBlock").objects.order_by("pk").first().slug,
