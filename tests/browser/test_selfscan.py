@@ -153,3 +153,32 @@ def test_round_answered_by_two_members_closed_shows_progress_and_weak_answer_bec
     check(page, "benchmark")
     press(page, page.get_by_role("navigation", name="Zelfscan").get_by_role("link", name="Instellingen zelfscan"))
     check(page, "settings")
+
+
+def test_editor_makes_a_new_version_edits_a_question_and_publishes_by_keyboard(live_server, demo, page):
+    """The national editor's pages: versions, a draft, a question's five levels, publish, the national view."""
+    with scopes_disabled(), acting_as(None):
+        load_questionnaire()
+    base = live_server.url
+    login_by_keyboard(page, base, "redacteur@weerbaar.example")
+    page.goto(base + "/zelfscan/vragenlijst/")
+    check(page, "questionnaire versions")
+    press(page, page.get_by_role("button", name="Nieuwe versie maken"))
+    assert page.get_by_role("heading", level=1).inner_text().endswith("(versie 2)")
+    check(page, "draft version")
+    press(page, page.get_by_role("link", name="Vraag AW-1 bewerken"))
+    check(page, "edit question")
+    field = page.get_by_label("Niveau 1 (laagste)")
+    field.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Niemand besteedt aandacht aan bewustwording.")
+    press(page, page.get_by_role("button", name="Opslaan"))
+    assert "De vraag is opgeslagen" in page.content()
+    press(page, page.get_by_role("link", name="Vraag PR-4 verwijderen"))
+    check(page, "delete question")
+    press(page, page.get_by_role("link", name="Nee, terug"))
+    press(page, page.get_by_role("button", name="Deze versie publiceren"))
+    assert "Versie 2 is gepubliceerd" in page.content()
+    press(page, page.get_by_role("link", name="Alle versies"))
+    press(page, page.get_by_role("link", name="Landelijk beeld"))
+    check(page, "national view")

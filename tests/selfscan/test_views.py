@@ -237,3 +237,25 @@ def test_editor_edits_a_draft_question_and_publishes(questionnaire, client):
     assert response.status_code == 302
     q.refresh_from_db()
     assert q.level_1 == "Niveau 1 beschreven"
+
+
+def test_editor_removes_a_question_from_a_draft_but_never_from_a_published_version(questionnaire, client):
+    from django.contrib.auth import get_user_model
+
+    from weerbaar.core.demo import load_demo
+    from weerbaar.selfscan.models import Question, Questionnaire
+
+    load_demo()
+    client.force_login(
+        get_user_model().objects.get(email="redacteur@weerbaar.example"),
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    published = questionnaire.questions.get(code="PR-4")
+    refused = client.post(reverse("selfscan:question_delete", kwargs={"pk": published.pk}))
+    assert refused.status_code == 400 and Question.objects.filter(pk=published.pk).exists()
+    client.post(reverse("selfscan:questionnaires"))
+    draft_question = Questionnaire.objects.get(status="draft").questions.get(code="PR-4")
+    assert client.get(reverse("selfscan:question_delete", kwargs={"pk": draft_question.pk})).status_code == 200
+    assert client.post(reverse("selfscan:question_delete", kwargs={"pk": draft_question.pk})).status_code == 302
+    assert not Question.objects.filter(pk=draft_question.pk).exists()
+    assert Question.objects.filter(pk=published.pk).exists()

@@ -9,10 +9,12 @@ aggregates only: never a municipality's name, id or score, and never a group of 
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -407,6 +409,29 @@ def _per_org_theme_scores_scopes_disabled(round_by_org: dict[int, int]) -> dict[
     return {org_of_round[r]: s for r, s in scores.items()}
 
 
+def _participant_scores_scopes_disabled() -> dict[int, dict[int, float]]:
+    """Theme scores of every participating municipality's newest closed round, cached.
+
+    The cache key is a fingerprint of what can change the figures: the closed rounds (a closed
+    round is frozen, so their number and newest closing time say enough) and the opt-in rows.
+    Returns ``{organisation_id: {theme_id: score}}``; the caller has disabled scopes.
+    """
+    rounds = ScanRound.objects.filter(status=ScanRound.Status.CLOSED).aggregate(n=Count("id"), last=Max("closed_at"))
+    opted = ScanSettings.objects.aggregate(
+        n=Count("id", filter=Q(benchmark_opt_in=True)), last=Max("updated_at"), total=Count("id")
+    )
+    fingerprint = "|".join(str(v) for v in (*rounds.values(), *opted.values()))
+    key = "selfscan:benchmark:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    scores = cache.get(key)
+    if scores is None:
+        participating = list(
+            ScanSettings.objects.filter(benchmark_opt_in=True).values_list("organisation_id", flat=True)
+        )
+        scores = _per_org_theme_scores_scopes_disabled(_latest_closed_round_ids_scopes_disabled(participating))
+        cache.set(key, scores, 24 * 3600)
+    return scores
+
+
 def benchmark_aggregates_scopes_disabled(
     *, organisation: Organisation, size_class: str = "", province: str = ""
 ) -> Benchmark:
@@ -424,15 +449,13 @@ def benchmark_aggregates_scopes_disabled(
         raise ValueError("unknown province")
     all_themes = themes()
     with scopes_disabled():
-        participating = ScanSettings.objects.filter(benchmark_opt_in=True).exclude(organisation=organisation)
-        others = Organisation.objects.filter(pk__in=participating.values("organisation_id"))
+        scores = _participant_scores_scopes_disabled()
+        others = Organisation.objects.filter(pk__in=list(scores)).exclude(pk=organisation.pk)
         if size_class:
             others = others.filter(_size_filter(size_class))
         if province:
             others = others.filter(province=province)
-        other_ids = list(others.values_list("pk", flat=True))
-        round_by_org = _latest_closed_round_ids_scopes_disabled(other_ids)
-        per_org = _per_org_theme_scores_scopes_disabled(round_by_org)
+        per_org = {pk: scores[pk] for pk in others.values_list("pk", flat=True)}
     own_round = latest_closed_round(organisation=organisation)
     own = theme_scores([own_round.pk]).get(own_round.pk, {}) if own_round else {}
     group_size = len(per_org)

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.cycle.services import action_create
 from weerbaar.knowledge.models import Bio2Measure, BuildingBlock, Theme
-from weerbaar.risks.services import StaleRevision
+from weerbaar.risks.services import StaleRevision, measure_save
 
 from .evidence import EvidenceFile
 from .models import Answer, Question, Questionnaire, ScanRound, ScanSettings, ThemeAssignment
@@ -364,26 +365,6 @@ def _follow_up_text(answer: Answer) -> tuple[str, str]:
     return title[:200], description
 
 
-def _create_action(*, organisation, membership, year, title, description, theme_id):
-    """Through the yearly plan's own service when it exists (it allocates the reference and checks)."""
-    try:
-        from weerbaar.cycle.services import action_create
-    except ImportError:  # the quality-cycle app without its services yet
-        from weerbaar.cycle.models import Action
-
-        action = Action.objects.create(organisation=organisation, year=year, title=title, description=description)
-        action.themes.set([theme_id])
-        return action
-    return action_create(
-        organisation=organisation,
-        membership=membership,
-        year=year,
-        title=title,
-        description=description,
-        themes=[theme_id],
-    )
-
-
 @transaction.atomic
 def answer_to_action(*, organisation: Organisation, membership: Membership, answer: Answer):
     """Turn a weak answer into an action in this year's plan (once)."""
@@ -391,13 +372,13 @@ def answer_to_action(*, organisation: Organisation, membership: Membership, answ
     if answer.action_id is not None:
         raise ValidationError(_("Voor dit antwoord is al een actie in het jaarplan gemaakt."))
     title, description = _follow_up_text(answer)
-    action = _create_action(
+    action = action_create(
         organisation=organisation,
         membership=membership,
         year=timezone.localdate().year,
         title=title,
         description=description,
-        theme_id=answer.question.theme_id,
+        themes=[answer.question.theme_id],
     )
     Answer.objects.filter(pk=answer.pk).update(action=action)
     answer.action = action
@@ -408,14 +389,12 @@ def answer_to_action(*, organisation: Organisation, membership: Membership, answ
 @transaction.atomic
 def answer_to_measure(*, organisation: Organisation, membership: Membership, answer: Answer):
     """Turn a weak answer into a planned measure in the register (once)."""
-    from weerbaar.risks import services as risk_services
-
     permissions.require(membership, "selfscan.manage")
     if answer.measure_id is not None:
         raise ValidationError(_("Voor dit antwoord is al een maatregel gemaakt."))
     title, description = _follow_up_text(answer)
     bio2 = ", ".join(answer.question.bio2_measures.values_list("number", flat=True))
-    measure = risk_services.measure_save(
+    measure = measure_save(
         organisation=organisation,
         membership=membership,
         title=title,

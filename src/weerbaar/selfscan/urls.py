@@ -26,4 +26,5 @@ urlpatterns = [
     path(N + "vragenlijst/<int:pk>/", views.questionnaire_detail, name="questionnaire"),
     path(N + "vragenlijst/<int:pk>/vraag-toevoegen/", views.question_new, name="question_new"),
     path(N + "vragen/<int:pk>/bewerken/", views.question_edit, name="question_edit"),
+    path(N + "vragen/<int:pk>/verwijderen/", views.question_delete, name="question_delete"),
 ]

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -342,8 +343,6 @@ def follow_up(request, org, pk, kind):
 
 
 def _results_url(org, pk):
-    from django.urls import reverse
-
     return reverse("selfscan:results", kwargs={"org": org, "pk": pk})
 
 
@@ -496,4 +495,37 @@ def _question_form(request, questionnaire, question):
         "selfscan/question_edit.html",
         {"form": form, "errors": error_summary(form), "questionnaire": questionnaire, "question": question},
         status=_status(form),
+    )
+
+
+def question_delete(request, pk):
+    """Remove a question from a draft, after asking (``pk`` is the question)."""
+    _require_user(request, "selfscan.edit_questionnaire")
+    question = get_object_or_404(Question.objects.select_related("questionnaire"), pk=pk)
+    back = reverse("selfscan:questionnaire", kwargs={"pk": question.questionnaire_id})
+    error = None
+    if request.method == "POST":
+        try:
+            services.question_delete(user=request.user, question=question)
+        except ValidationError as e:
+            error = " ".join(e.messages)
+        else:
+            messages.success(request, _("Vraag %(code)s is verwijderd.") % {"code": question.code})
+            return redirect(back)
+    elif not question.questionnaire.is_draft:
+        error = _("Deze versie van de vragenlijst is gepubliceerd en ligt vast. Maak een nieuwe versie om te wijzigen.")
+    return TemplateResponse(
+        request,
+        "core/object_confirm_delete.html",
+        {
+            "object": question,
+            "description": _(
+                "De vraag verdwijnt alleen uit deze conceptversie; gepubliceerde versies blijven zoals ze zijn."
+            ),
+            "dependents": [],
+            "blocked": error is not None,
+            "error": error,
+            "cancel_url": back,
+        },
+        status=400 if error else 200,
     )
