@@ -68,6 +68,10 @@ def call(client, demo_data):
             "asset_id": first("risks.Asset"),
             "risk_id": first("risks.Risk"),
             "measure_id": first("risks.Measure"),
+            # Learning circles are not municipal: any id will do (the lookup comes after these checks).
+            "circle_id": 1,
+            "meeting_id": 1,
+            "thread_id": 1,
             "incident_id": first("incidents.Incident"),
             "report_id": first("incidents.ExternalReport"),
             "action_id": first("cycle.Action"),

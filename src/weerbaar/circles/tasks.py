@@ -1,0 +1,138 @@
+"""Background jobs of learning circles (django-tasks): mention e-mails and the daily digest.
+
+With the immediate backend (development, tests) a job runs at once; in production
+(``TASKS_BACKEND=database``) ``manage.py db_worker`` runs it. The digest is started once a day
+by ``manage.py send_circle_digests`` (cron or a systemd timer), which only enqueues the job.
+
+A post goes to a member in a digest at most once: each post sent is recorded in
+``DigestDelivery`` (unique per member and post) in the same transaction as the mail is made;
+a second run, or two workers at once, find it recorded and skip it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .models import CircleMember, DigestDelivery, Post
+
+logger = logging.getLogger(__name__)
+
+DIGEST_MAX_POSTS = 50  # per mail; the rest are listed as a count, the circle's page has them all
+
+
+def _base_url() -> str:
+    """Where the e-mails link to: ``SITE_URL`` when set, else the first named allowed host (a job
+    has no request to take the address from)."""
+    url = getattr(settings, "SITE_URL", "")
+    if url:
+        return url.rstrip("/")
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
+    if not hosts:
+        return ""
+    scheme = "http" if hosts[0] in ("localhost", "127.0.0.1", "testserver") else "https"
+    return f"{scheme}://{hosts[0]}"
+
+
+def _thread_link(post: Post) -> str:
+    return _base_url() + reverse("circles:thread", kwargs={"pk": post.thread_id})
+
+
+@task()
+def send_mentions(*, post_id: int) -> int:
+    """E-mail the members a post names with @name (unless they turned it off); returns the count."""
+    post = Post.objects.select_related("thread", "circle").filter(pk=post_id).first()
+    if post is None:
+        return 0
+    mentioned = set(post.mentions.values_list("pk", flat=True))
+    places = CircleMember.objects.filter(
+        circle_id=post.circle_id, user_id__in=mentioned, state=CircleMember.State.ACTIVE, mention_mail=True
+    ).select_related("user")
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for place in places:
+            send_mail(
+                subject=_("%(name)s noemde u in leerkring %(circle)s")
+                % {"name": post.author_name, "circle": post.circle.name},
+                message=render_to_string(
+                    "circles/email/mention.txt", {"post": post, "place": place, "link": _thread_link(post)}
+                ),
+                from_email=None,
+                recipient_list=[place.user.email],
+            )
+            sent += 1
+    return sent
+
+
+def new_posts_for(place: CircleMember):
+    """Posts of the member's circle since they joined, not their own, not sent to them before."""
+    return (
+        Post.objects.filter(circle_id=place.circle_id, created_at__gte=place.joined_at)
+        .exclude(author_id=place.user_id)
+        .exclude(pk__in=DigestDelivery.objects.filter(member=place).values("post_id"))
+        .select_related("thread")
+        .order_by("created_at", "id")
+    )
+
+
+@task()
+def send_digests() -> int:
+    """One e-mail per person with the new posts of all their circles; returns the mails sent."""
+    places = (
+        CircleMember.objects.filter(state=CircleMember.State.ACTIVE, digest=True, joined_at__isnull=False)
+        .select_related("user", "circle")
+        .order_by("user_id", "circle__name")
+    )
+    by_user = defaultdict(list)
+    for place in places:
+        by_user[place.user_id].append(place)
+    mails = 0
+    for user_places in by_user.values():
+        try:
+            mails += _send_digest(user_places)
+        except IntegrityError:
+            # Another run recorded these posts first: it sends them, this one does not.
+            logger.info("Digest for user %s already sent by another run", user_places[0].user_id)
+    return mails
+
+
+def _send_digest(places: list[CircleMember]) -> int:
+    with transaction.atomic():
+        sections = []
+        deliveries = []
+        for place in places:
+            posts = list(new_posts_for(place))
+            if not posts:
+                continue
+            deliveries += [DigestDelivery(member=place, post=p) for p in posts]
+            sections.append(
+                {
+                    "circle": place.circle,
+                    "posts": [{"post": p, "link": _thread_link(p)} for p in posts[:DIGEST_MAX_POSTS]],
+                    "more": max(0, len(posts) - DIGEST_MAX_POSTS),
+                }
+            )
+        if not sections:
+            return 0
+        DigestDelivery.objects.bulk_create(deliveries)
+        user = places[0].user
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                subject=_("Nieuw in uw leerkringen"),
+                message=render_to_string(
+                    "circles/email/digest.txt",
+                    {"user": user, "sections": sections, "settings_link": _base_url() + reverse("circles:mine")},
+                ),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+    return 1
