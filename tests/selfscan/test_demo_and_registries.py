@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def full_demo(demo):
-    Bio2Measure.objects.create(number="5.01.01", chapter="5.1")
+    Bio2Measure.objects.get_or_create(number="5.01.01", defaults={"chapter": "5.1"})
     with scopes_disabled():
         call_command("load_demo", stdout=io.StringIO())
     return demo

@@ -49,7 +49,7 @@ def test_bio2_numbers_are_linked_when_the_catalogue_exists(questionnaire):
     from weerbaar.knowledge.models import Bio2Measure
     from weerbaar.selfscan.content import load_questionnaire
 
-    Bio2Measure.objects.create(number="5.09.01", chapter="5.9")
+    Bio2Measure.objects.get_or_create(number="5.09.01", defaults={"chapter": "5.9"})
     load_questionnaire()
     assert Question.objects.get(code="IB-1").bio2_measures.filter(number="5.09.01").exists()
 
