@@ -65,12 +65,12 @@ def _assign_reference(instance, reference: str, allocator=None, taken: set[str] 
     if reference:
         message = _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}
         if taken is not None and reference in taken:
-            raise ValidationError({"reference": message})
+            raise ValidationError({"reference": ValidationError(message, code="exists")})
         clash = model.objects.filter(organisation_id=instance.organisation_id, reference=reference)
         if instance.pk:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            raise ValidationError({"reference": message})
+            raise ValidationError({"reference": ValidationError(message, code="exists")})
     instance.reference = reference or (allocator or ReferenceAllocator(model, instance.organisation)).next(taken)
     instance._auto_reference = not reference
     if taken is not None:
@@ -132,7 +132,13 @@ def write_prepared(prepared: Prepared):
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        raise ValidationError({"reference": _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": instance.reference}})
+        raise ValidationError(
+            {
+                "reference": ValidationError(
+                    _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": instance.reference}, code="exists"
+                )
+            }
+        )
     for name, ids in prepared.m2m.items():
         getattr(instance, name).set(ids)
     return instance

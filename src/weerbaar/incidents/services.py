@@ -219,7 +219,13 @@ def incident_save(
         if incident.pk:
             clash = clash.exclude(pk=incident.pk)
         if clash.exists():
-            raise ValidationError({"reference": _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}})
+            raise ValidationError(
+                {
+                    "reference": ValidationError(
+                        _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}, code="exists"
+                    )
+                }
+            )
         incident.reference = reference
     _full_clean(incident)
     if creating and not incident.reference:

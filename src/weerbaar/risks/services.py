@@ -72,12 +72,12 @@ def _check_reference(
         return
     message = _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}
     if taken is not None and reference in taken:
-        raise ValidationError({"reference": message})
+        raise ValidationError({"reference": ValidationError(message, code="exists")})
     clash = model.objects.filter(organisation=organisation, reference=reference)
     if instance is not None and instance.pk:
         clash = clash.exclude(pk=instance.pk)
     if clash.exists():
-        raise ValidationError({"reference": message})
+        raise ValidationError({"reference": ValidationError(message, code="exists")})
 
 
 def _assign_reference(
@@ -191,7 +191,13 @@ def write_prepared(prepared: Prepared):
             instance.save()
     except IntegrityError:
         # Another writer stored the same reference between the check and this write.
-        raise ValidationError({"reference": _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": instance.reference}})
+        raise ValidationError(
+            {
+                "reference": ValidationError(
+                    _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": instance.reference}, code="exists"
+                )
+            }
+        )
     for name, ids in prepared.m2m.items():
         getattr(instance, name).set(ids)
     return instance
