@@ -234,6 +234,8 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SSO_ENABLED = bool(OIDC_PROVIDERS)
+# The address of this installation, for links in e-mails sent by background jobs (no request).
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 # Where a visitor who is not signed in lands on "/": the page that explains Weerbaar.
 VISITOR_START_URL_NAME = "knowledge:welcome"
 # Encrypts municipalities' SSO client secrets; empty: derived from SECRET_KEY (see accounts/crypto.py).

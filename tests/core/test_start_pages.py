@@ -73,3 +73,16 @@ def test_a_visitor_starts_on_the_public_welcome_page(client, db):
     assert response.status_code == 302 and response["Location"] == "/welkom/"
     assert client.get("/welkom/").status_code == 200
     assert 'href="/welkom/"' in client.get("/account/login/").content.decode()
+
+
+def test_national_editor_reaches_the_scan_questionnaire_national_view_and_circles_from_the_menu(client, demo):
+    from django.contrib.auth import get_user_model
+
+    editor = get_user_model().objects.get(email="redacteur@weerbaar.example")
+    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get("/kennisbank/").content.decode()
+    nav = html[html.index('aria-label="Hoofdmenu"') :]
+    nav = nav[: nav.index("</nav>")]
+    for href in ("/zelfscan/vragenlijst/", "/zelfscan/landelijk/", "/leerkringen/"):
+        assert f'href="{href}"' in nav
+        assert client.get(href).status_code == 200

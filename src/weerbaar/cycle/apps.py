@@ -28,7 +28,8 @@ class CycleConfig(AppConfig):
         nav_items.register("cycle", NavItem(_("Jaarplan en controles"), "cycle:plan", "cycle.view"), order=30)
         dashboard_cards.register("cycle", cycle_card, order=30)
         calendar_sources.register("cycle", calendar_entries, order=30)
-        annual_report_sections.register("cycle", annual_report_section, order=60)
+        # Last of the chapters: it ends with the plan for next year.
+        annual_report_sections.register("cycle", annual_report_section, order=70)
         exports.register(
             "cycle.xlsx",
             Export(

@@ -1,7 +1,7 @@
 """Who may do what in the yearly plan and the checks, asked through ``core.permissions``.
 
 - coordinators change everything and start next year's plan;
-- theme experts create and change actions, checks and deviations whose themes all lie within
+- theme experts create and change actions, checks and deviations that carry one of
   their own themes (an expert without a theme limit changes all); a finding follows its check;
 - the owner of an action (when their role may edit at all) may move its status, also when the
   action's themes lie outside their own: they are the one doing it;
