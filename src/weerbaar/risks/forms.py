@@ -155,6 +155,25 @@ class RiskForm(RevisionMixin, forms.Form):
         self.fields["inherent_impact"].choices = _level_choices(im, blank=str(_("— kies —")))
         self.fields["residual_likelihood"].choices = _level_choices(lk, blank=str(_("nog niet ingeschat")))
         self.fields["residual_impact"].choices = _level_choices(im, blank=str(_("nog niet ingeschat")))
+        # The score and its place in the matrix while choosing (weerbaar.js); the rule in words for everyone.
+        for likelihood, impact, label in (
+            ("inherent_likelihood", "inherent_impact", _("Bruto score")),
+            ("residual_likelihood", "residual_impact", _("Netto score")),
+        ):
+            self.fields[impact].help_text = _(
+                "Score = kans × impact. Boven %(a)s is een risico niet acceptabel, vanaf %(c)s zeer hoog."
+            ) % {"a": scale.acceptance_level, "c": scale.critical_level}
+            self.fields[impact].widget.attrs.update(
+                {
+                    "data-score-with": likelihood,
+                    "data-score-label": str(label),
+                    "data-acceptance": scale.acceptance_level,
+                    "data-critical": scale.critical_level,
+                    "data-text-acceptable": str(_("acceptabel")),
+                    "data-text-high": str(_("boven de acceptatiegrens")),
+                    "data-text-critical": str(_("zeer hoog")),
+                }
+            )
 
     @staticmethod
     def initial_for(risk: Risk) -> dict:
@@ -513,7 +532,7 @@ class MeasureFilterForm(forms.Form):
         choices=[
             ("titel", _("titel")),
             ("kenmerk", _("kenmerk")),
-            ("deadline", _("deadline")),
+            ("deadline", _("uiterste datum")),
             ("status", _("status")),
             ("kosten", _("kosten (hoog eerst)")),
         ],

@@ -269,7 +269,7 @@ class Measure(OrganisationOwned):
     risks = models.ManyToManyField(Risk, blank=True, related_name="measures", verbose_name=_("verminderde risico's"))
     owner = models.CharField(_("eigenaar"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("uiterste datum"), null=True, blank=True)
     cost_once = models.DecimalField(_("eenmalige kosten (€)"), max_digits=12, decimal_places=2, default=0)
     cost_yearly = models.DecimalField(_("jaarlijkse kosten (€)"), max_digits=12, decimal_places=2, default=0)
     side_effects = models.TextField(

@@ -85,7 +85,7 @@ def render_word(report: RegisterReport) -> bytes:
     doc.heading(report.title, level=0)
     doc.paragraphs(f"{report.organisation.name}\n{_('Datum')}: {report.date}")
     doc.paragraphs(report.intro)
-    doc.heading(_("Heatmaps"))
+    doc.heading(_("Risicokaarten"))
     for hm in report.heatmaps:
         doc.heading(hm.title, level=2)
         charts.add_to_word(doc, hm)

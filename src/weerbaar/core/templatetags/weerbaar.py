@@ -16,6 +16,20 @@ _WIDGET_CLASSES = {
 
 
 @register.filter
+def is_past(value) -> bool:
+    """A date (or moment) before today: the template marks it "te laat" or "verlopen"."""
+    import datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, datetime.datetime):
+        return value < timezone.now()
+    if isinstance(value, datetime.date):
+        return value < timezone.localdate()
+    return False
+
+
+@register.filter
 def is_choice_list(field) -> bool:
     return isinstance(field.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect))
 
