@@ -120,7 +120,7 @@ def test_municipal_users_cannot_create_retire_or_replace(role, content, demostad
 def test_retired_item_leaves_pick_lists_and_search_but_its_page_keeps_working(editor_client, client, content):
     block = BuildingBlock.objects.get(slug="zonering-gemeentehuis")
     response = editor_client.post(
-        reverse("knowledge:building_block_status", kwargs={"slug": block.slug}), {"status": "retired"}
+        reverse("knowledge:building_block_status", kwargs={"slug": block.slug}), {"status": "retired", "confirmed": "1"}
     )
     assert response.status_code == 302
     block.refresh_from_db()

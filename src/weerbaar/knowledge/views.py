@@ -1,5 +1,6 @@
 """The knowledge base pages: thin views over selectors and services."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -391,6 +392,35 @@ def submissions(request, org):
     )
 
 
+class _StatusConfirmForm(forms.Form):
+    status = forms.CharField(widget=forms.HiddenInput)
+    confirmed = forms.CharField(widget=forms.HiddenInput, initial="1")
+
+
+def _confirm_status(request, item, status):
+    retire = status == Status.RETIRED
+    consequences = [
+        _("Gemeenten en bezoekers zien %(item)s niet meer in de kennisbank, in zoekresultaten en in keuzelijsten.")
+        % {"item": item},
+        _("Wat al naar dit onderdeel verwijst, blijft werken; de pagina zegt dan dat het niet meer in gebruik is.")
+        if retire
+        else _("Als concept kan de redactie het verder bewerken en later opnieuw publiceren."),
+    ]
+    return TemplateResponse(
+        request,
+        "core/confirm.html",
+        {
+            "heading": (_("%(item)s buiten gebruik stellen?") if retire else _("%(item)s terugzetten naar concept?"))
+            % {"item": item},
+            "consequences": consequences,
+            "form": _StatusConfirmForm(initial={"status": status, "confirmed": "1"}),
+            "button": _("Ja, buiten gebruik stellen") if retire else _("Ja, terugzetten naar concept"),
+            "back_url": item.get_absolute_url(),
+            "back_text": _("Terug naar %(item)s") % {"item": item},
+        },
+    )
+
+
 @require_POST
 def set_status(request, slug, kind):
     """Editors publish, put back to draft, retire or bring back an item in one click. Without a
@@ -399,6 +429,9 @@ def set_status(request, slug, kind):
     model = EDITABLE[kind]._meta.model
     item = get_object_or_404(model, slug=slug)
     status = request.POST.get("status") or (Status.DRAFT if item.is_published else Status.PUBLISHED)
+    if status in (Status.DRAFT, Status.RETIRED) and item.is_published and request.POST.get("confirmed") != "1":
+        # Taking an item out of view asks first, on a page that says what will happen.
+        return _confirm_status(request, item, status)
     try:
         services.content_set_status(item=item, user=request.user, status=status)
     except ValidationError as e:
