@@ -116,7 +116,7 @@ class ThreadForm(forms.ModelForm):
         label=_("Eerste bericht"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Markdown is toegestaan. Noem iemand met @ en de volledige naam, bijvoorbeeld @Jan Jansen."),
+        help_text=_("Opmaak: *schuin*, **vet**, lijstjes met een streepje. Noem iemand met @ en de naam: @Jan Jansen."),
     )
 
     class Meta:
@@ -131,7 +131,9 @@ class PostForm(forms.ModelForm):
         labels = {"body": _("Uw reactie")}
         widgets = {"body": forms.Textarea(attrs={"rows": 5, "maxlength": 20000})}
         help_texts = {
-            "body": _("Markdown is toegestaan. Noem iemand met @ en de volledige naam, bijvoorbeeld @Jan Jansen.")
+            "body": _(
+                "Opmaak: *schuin*, **vet**, lijstjes met een streepje. Noem iemand met @ en de naam: @Jan Jansen."
+            )
         }
 
     def __init__(self, *args, **kwargs):

@@ -32,7 +32,9 @@ class Circle(models.Model):
     name = models.CharField(_("naam"), max_length=150)
     kind = models.CharField(_("soort leerkring"), max_length=10, choices=Kind.choices, default=Kind.REGION)
     description = models.TextField(
-        _("omschrijving"), blank=True, help_text=_("Waar de leerkring over gaat en voor wie. Markdown is toegestaan.")
+        _("omschrijving"),
+        blank=True,
+        help_text=_("Waar de leerkring over gaat en voor wie. Opmaak: *schuin*, **vet**, lijstjes met een streepje."),
     )
     discoverable = models.BooleanField(
         _("vindbaar voor anderen"),
@@ -133,8 +135,16 @@ class Meeting(models.Model):
         validators=[URLValidator(schemes=["https"])],
         help_text=_("Een https-adres, bijvoorbeeld van Teams of Jitsi."),
     )
-    agenda = models.TextField(_("agenda"), blank=True, help_text=_("Markdown is toegestaan."))
-    minutes = models.TextField(_("verslag"), blank=True, help_text=_("Markdown is toegestaan."))
+    agenda = models.TextField(
+        _("agenda"),
+        blank=True,
+        help_text=_("Opmaak: *schuin*, **vet**, lijstjes met een streepje."),
+    )
+    minutes = models.TextField(
+        _("verslag"),
+        blank=True,
+        help_text=_("Opmaak: *schuin*, **vet**, lijstjes met een streepje."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
     )
@@ -198,7 +208,10 @@ class Post(models.Model):
     # Kept as written, so a post stays attributed after its author left the circle or the platform.
     author_name = models.CharField(max_length=150, editable=False)
     author_organisation = models.CharField(max_length=120, blank=True, editable=False)
-    body = models.TextField(_("bericht"), help_text=_("Markdown is toegestaan. Noem iemand met @naam."))
+    body = models.TextField(
+        _("bericht"),
+        help_text=_("Opmaak: *schuin*, **vet**, lijstjes met een streepje. Noem iemand met @naam."),
+    )
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 

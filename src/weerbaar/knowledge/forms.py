@@ -125,7 +125,7 @@ class SubmissionForm(forms.ModelForm):
     class Meta:
         model = Submission
         fields = ["theme", "kind", "title", "body", "anonymous"]
-        help_texts = {"body": _("U kunt Markdown gebruiken voor opsommingen en nadruk.")}
+        help_texts = {"body": _("Opmaak: *schuin*, **vet**, lijstjes met een streepje.")}
 
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
