@@ -242,11 +242,14 @@ def _resolve(schema, components):
 def _existing_slugs(org) -> dict[str, list[str]]:
     """Slugs that exist, by the property name that takes them, so a body passes the checks for
     unknown references and reaches the object lookup (themes, threats, goals, ...)."""
+    from weerbaar.core.models import Membership
     from weerbaar.knowledge.models import Principle, SecurityGoal, Theme
     from weerbaar.risks.models import Threat
 
     with scopes_disabled():
         return {
+            # A member of this municipality as owner (ids differ per database, so never a fixed 1).
+            "owner_id": [Membership.objects.filter(organisation=org).order_by("pk").first().pk],
             "themes": [Theme.objects.order_by("pk").first().slug],
             "threat": [Threat.objects.order_by("pk").first().slug],
             "goals": [SecurityGoal.objects.order_by("pk").first().slug],
@@ -277,6 +280,8 @@ def minimal_body(schema, components, slugs, name=""):
             return slugs[name][: max(1, schema.get("minItems", 0))]
         item = schema.get("items", {"type": "string"})
         return [minimal_body(item, components, slugs, name) for _ in range(schema.get("minItems", 0))]
+    if kind == "integer" and name in slugs:
+        return slugs[name][0]
     if kind == "integer":
         return max(schema.get("minimum", 1), 1) if "maximum" not in schema or schema["maximum"] >= 1 else 0
     if kind == "number":
