@@ -2,6 +2,8 @@
 incident into an action in the yearly plan; the register and the patterns page pass axe-core for
 the coordinator and for a viewer, and reflow at 320 px."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -76,9 +78,9 @@ def test_coordinator_records_and_evaluates_an_incident_by_keyboard(live_server, 
     type_into(page, "Wat is direct gedaan?", "Ontvanger gebeld; brief wordt teruggestuurd.")
     page.get_by_role("button", name="Opslaan").focus()
     page.keyboard.press("Enter")
-    page.wait_for_url("**/incidenten/*/")
+    page.wait_for_url(re.compile(r".*/incidenten/\d+/$"))  # the new incident's page, not the form again
     heading = page.get_by_role("heading", level=1).inner_text()
-    assert "Brief met BSN naar verkeerd adres" in heading
+    assert "Brief met BSN naar verkeerd adres" in heading, page.locator("main").inner_text()[:1500]
     assert "Melding datalek aan de Autoriteit Persoonsgegevens" in page.locator("#meldingen + div").inner_text()
     check_axe(page, "incident detail")
 
