@@ -1,5 +1,6 @@
 from django_scopes import scopes_disabled
 
+from weerbaar.knowledge.models import SecurityGoal
 from weerbaar.risks.models import Asset, Measure, Risk
 
 
@@ -53,7 +54,7 @@ def test_list_detail_create_and_update_through_the_api(register, api):
         {
             "title": "Alarmopvolging buitenlocatie",
             "themes": ["fysieke-beveiliging"],
-            "goals": ["detecteren"],
+            "goals": [SecurityGoal.objects.get(slug="detecteren").pk],
             "risks": [risk["id"]],
             "cost_once": "2500.00",
             "status": "planned",
@@ -61,6 +62,9 @@ def test_list_detail_create_and_update_through_the_api(register, api):
     )
     assert response.status_code == 201, response.content
     measure = response.json()
+    # No framework in this municipality: the goal ids are the national catalogue's, and say so.
+    assert measure["goals_source"] == "catalogue"
+    assert measure["goals"] == [SecurityGoal.objects.get(slug="detecteren").pk]
     assert measure["risks"] == [risk["id"]] and measure["cost_once"] in ("2500.00", 2500.0, "2500")
     response = call(
         "PUT",

@@ -18,10 +18,10 @@ def reference(organisation) -> list[tuple[int, int, list[int]]]:
     """Every (risk, goal) with two measures of it that have no theme in common, with all its measures."""
     groups: dict[tuple[int, int], set[int]] = defaultdict(set)
     themes = {}
-    for m in Measure.objects.filter(organisation=organisation).prefetch_related("risks", "goals", "themes"):
+    for m in Measure.objects.filter(organisation=organisation).prefetch_related("risks", "catalogue_goals", "themes"):
         themes[m.pk] = {t.pk for t in m.themes.all()}
         for r in m.risks.all():
-            for g in m.goals.all():
+            for g in m.catalogue_goals.all():
                 groups[(r.pk, g.pk)].add(m.pk)
     return sorted(
         (r, g, sorted(ms))
@@ -56,7 +56,7 @@ def test_overlap_cases(register):
         shared = MeasureFactory(organisation=register, reference="OV-1", risks=[risk], themes=[t1, t2])
         only1 = MeasureFactory(organisation=register, reference="OV-2", risks=[risk], themes=[t1])
         for m in (shared, only1):
-            m.goals.set([goal])
+            m.catalogue_goals.set([goal])
     with scope(organisation=register.pk):
         before = reference(register)
         assert (risk.pk, goal.pk, sorted([shared.pk, only1.pk])) not in before  # a theme in common
@@ -65,7 +65,7 @@ def test_overlap_cases(register):
         only2 = MeasureFactory(organisation=register, reference="OV-3", risks=[risk], themes=[t2])
         themeless = MeasureFactory(organisation=register, reference="OV-4", risks=[risk])
         for m in (only2, themeless):
-            m.goals.set([goal])
+            m.catalogue_goals.set([goal])
     with scope(organisation=register.pk):
         after = reference(register)
         assert (risk.pk, goal.pk, sorted([shared.pk, only1.pk, only2.pk, themeless.pk])) in after

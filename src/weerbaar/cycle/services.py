@@ -364,7 +364,9 @@ def action_from_measure_initial(measure: Measure) -> dict:
         "themes": [t.pk for t in measure.themes.all()],
         "measures": [measure.pk],
         "risks": [r.pk for r in measure.risks.all()],
-        "goals": [g.pk for g in measure.goals.all()],
+        # Actions link to catalogue goals: a measure's framework goals by their catalogue identity.
+        "goals": [g.catalogue_goal_id for g in measure.goals.all() if g.catalogue_goal_id]
+        + [g.pk for g in measure.catalogue_goals.all()],
     }
 
 

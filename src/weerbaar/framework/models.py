@@ -6,6 +6,8 @@ system) plus the chosen goals and principles. Only a draft can change; a submitt
 waits for the board, an adopted one is frozen until a newer version supersedes it.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +73,9 @@ class FrameworkVersion(OrganisationOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # Written at adoption: the links of measures (and risks) to goals and principles of the
+    # previous version that have no counterpart in this one, as {kind, object, item} rows.
+    link_report = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["framework", "-number"]
@@ -181,6 +186,9 @@ class ChosenGoal(OrganisationOwned):
     name = models.CharField(_("naam"), max_length=200)
     why = models.TextField(_("waarom dit doel"), blank=True)
     order = models.PositiveIntegerField(default=0)
+    # The same goal through the versions: copied when a version is based on an older one, so
+    # links of measures move to the new version's goal (own goals have no catalogue identity).
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
 
     class Meta:
         ordering = ["version", "order", "id"]
@@ -206,6 +214,7 @@ class ChosenPrinciple(OrganisationOwned):
     text = models.TextField(_("uitgangspunt"))
     goals = models.ManyToManyField(ChosenGoal, blank=True, related_name="principles", verbose_name=_("dient doelen"))
     order = models.PositiveIntegerField(default=0)
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
 
     class Meta:
         ordering = ["version", "order", "id"]

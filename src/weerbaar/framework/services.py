@@ -36,6 +36,7 @@ from .models import (
     StepEntry,
     WordTemplate,
 )
+from .signals import version_adopted
 from .step_fields import COMMON_FIELDS, STEP_FIELDS, editable_fields  # noqa: F401 (re-exported)
 
 # --- errors --------------------------------------------------------------------------------
@@ -144,6 +145,7 @@ def version_create_from(*, source: FrameworkVersion, membership: Membership) -> 
             name=old.name,
             why=old.why,
             order=old.order,
+            lineage=old.lineage,
         )
     for old in source.principles.prefetch_related("goals"):
         new = ChosenPrinciple.objects.create(
@@ -153,6 +155,7 @@ def version_create_from(*, source: FrameworkVersion, membership: Membership) -> 
             category_id=old.category_id,
             text=old.text,
             order=old.order,
+            lineage=old.lineage,
         )
         new.goals.set([goal_map[g.pk] for g in old.goals.all() if g.pk in goal_map])
     audit.record_event(instance=version, event="version_created", data={"based_on": source.number})
@@ -416,6 +419,12 @@ def version_adopt(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
+    previous_effective = (
+        FrameworkVersion.objects.filter(framework_id=version.framework_id, status=FrameworkVersion.Status.ADOPTED)
+        .exclude(pk=version.pk)
+        .order_by("-number")
+        .first()
+    )
     for superseded in FrameworkVersion.objects.filter(
         framework_id=version.framework_id, status=FrameworkVersion.Status.ADOPTED
     ).exclude(pk=version.pk):
@@ -440,6 +449,17 @@ def version_adopt(
         instance=version,
         event="version_adopted",
         data={"number": version.number, "adopted_on": adopted_on.isoformat(), "reference": version.decision_reference},
+    )
+    # Links of measures and risks move to the new version in this same transaction.
+    report = []
+    for _receiver, rows in version_adopted.send(sender=FrameworkVersion, version=version, previous=previous_effective):
+        report.extend(rows or [])
+    version.link_report = report
+    version.save(update_fields=["link_report"])
+    audit.record_event(
+        instance=version,
+        event="version_links_moved",
+        data={"number": version.number, "not_mapped": len(report)},
     )
     return version
 

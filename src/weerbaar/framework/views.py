@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from weerbaar.core import permissions
@@ -392,6 +393,19 @@ def adopt(request, org, number):
             _apply_validation_error(form, e)
         else:
             messages.success(request, _("Versie %(n)s is vastgesteld.") % {"n": version.number})
+            version.refresh_from_db(fields=["link_report"])
+            if version.link_report:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s koppeling van een maatregel past niet op deze versie en is vervallen. "
+                        "U vindt hem onder Koppelingen die niet meegingen.",
+                        "%(count)s koppelingen van maatregelen passen niet op deze versie en zijn vervallen. "
+                        "U vindt ze onder Koppelingen die niet meegingen.",
+                        len(version.link_report),
+                    )
+                    % {"count": len(version.link_report)},
+                )
             return redirect("framework:version", org=org, number=version.number)
     current = FrameworkVersion.objects.filter(
         framework_id=version.framework_id, status=FrameworkVersion.Status.ADOPTED
@@ -399,6 +413,10 @@ def adopt(request, org, number):
     consequences = [
         _("Versie %(n)s wordt het geldende strategisch kader van de gemeente.") % {"n": version.number},
         _("Daarna kan niemand haar nog wijzigen; wijzigingen komen in een nieuwe versie."),
+        _(
+            "Maatregelen die aan doelen en uitgangspunten gekoppeld zijn, gaan mee naar deze versie. "
+            "Wat niet meer past, ziet u daarna op de pagina van de versie."
+        ),
     ]
     if current:
         consequences.append(

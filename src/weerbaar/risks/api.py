@@ -18,11 +18,12 @@ from pydantic import Field, WithJsonSchema
 
 from weerbaar.api.schemas import InputSchema
 from weerbaar.core.money import MAX_AMOUNT
-from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
+from weerbaar.knowledge.models import Bio2Measure, Theme
 
 from . import excel, selectors, services
 from .forms import TEXT_MAX_LENGTH
 from .models import MAX_LEVELS, Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
+from .thread import Thread, thread_for
 
 router = Router(tags=["risico's en maatregelen"])
 
@@ -307,8 +308,16 @@ class MeasureIn(InputSchema):
     themes: list[Slug] = Field(max_length=LIST_MAX, json_schema_extra={"minItems": 1})
     measure_type: _choices(Measure.Type.choices) = Measure.Type.PREVENTIVE.value
     kind: _choices(Measure.Kind.choices) = Measure.Kind.ORGANISATIONAL.value
-    goals: list[Slug] = Field([], max_length=LIST_MAX)
-    principles: list[Slug] = Field([], max_length=LIST_MAX)
+    goals: list[Id] = Field(
+        [],
+        max_length=LIST_MAX,
+        description="Ids van beveiligingsdoelen uit GET /register/framework-thread (het geldende kader).",
+    )
+    principles: list[Id] = Field(
+        [],
+        max_length=LIST_MAX,
+        description="Ids van uitgangspunten uit GET /register/framework-thread (het geldende kader).",
+    )
     risks: list[Id] = Field([], max_length=LIST_MAX)
     owner: Annotated[str, Field(max_length=_max(Measure, "owner"))] = ""
     status: _choices(Measure.Status.choices) = Measure.Status.PLANNED.value
@@ -332,8 +341,11 @@ class MeasureOut(Schema):
     themes: list[str]
     measure_type: str
     kind: str
-    goals: list[str]
-    principles: list[str]
+    goals: list[int] = Field(description="Ids van doelen van het geldende kader (zie goals_source).")
+    principles: list[int] = Field(description="Ids van uitgangspunten van het geldende kader.")
+    goals_source: str = Field(
+        description="Waar de ids naar verwijzen: adopted (vastgesteld kader), draft (concept) of catalogue."
+    )
     risks: list[int]
     owner: str
     status: str
@@ -351,7 +363,7 @@ class MeasureList(Schema):
     items: list[MeasureOut]
 
 
-def _measure_out(m: Measure) -> dict:
+def _measure_out(m: Measure, thread: Thread) -> dict:
     plain = (
         "id",
         "reference",
@@ -370,13 +382,14 @@ def _measure_out(m: Measure) -> dict:
         "cost_yearly": m.cost_yearly,
         "side_effects": m.side_effects,
         "bio2_unmatched": m.bio2_unmatched,
+        "goals_source": thread.source,
         **(
             m.api_links
             if hasattr(m, "api_links")
             else {
                 "themes": [t.slug for t in m.themes.all()],
-                "goals": [g.slug for g in m.goals.all()],
-                "principles": [p.slug for p in m.principles.all()],
+                "goals": [g.pk for g in getattr(m, thread.goal_field).all()],
+                "principles": [p.pk for p in getattr(m, thread.principle_field).all()],
                 "risks": [r.pk for r in m.risks.all()],
                 "bio2_measures": [b.number for b in m.bio2_measures.all()],
             }
@@ -385,7 +398,9 @@ def _measure_out(m: Measure) -> dict:
 
 
 def _measures_qs():
-    return Measure.objects.prefetch_related("themes", "goals", "principles", "risks", "bio2_measures")
+    return Measure.objects.prefetch_related(
+        "themes", "goals", "principles", "catalogue_goals", "catalogue_principles", "risks", "bio2_measures"
+    )
 
 
 @router.get("/measures", response=MeasureList, summary="Maatregelen")
@@ -394,20 +409,25 @@ def measure_list(
 ):
     qs = selectors.measure_list(organisation=request.organisation, query=q, status=status)
     count, items = _slice(selectors.without_counts(qs).prefetch_related(None), page)
+    thread = thread_for(organisation=request.organisation, with_items=False)
+    goal_link = getattr(Measure, thread.goal_field).field
+    principle_link = getattr(Measure, thread.principle_field).field
+    goal_col, principle_col = goal_link.m2m_reverse_field_name(), principle_link.m2m_reverse_field_name()
     _links(
         items,
         themes=(Measure.themes.through, "measure_id", "theme", "theme__slug"),
-        goals=(Measure.goals.through, "measure_id", "securitygoal", "securitygoal__slug"),
-        principles=(Measure.principles.through, "measure_id", "principle", "principle__slug"),
+        goals=(goal_link.remote_field.through, "measure_id", goal_col, f"{goal_col}_id"),
+        principles=(principle_link.remote_field.through, "measure_id", principle_col, f"{principle_col}_id"),
         risks=(Measure.risks.through, "measure_id", "risk", "risk_id"),
         bio2_measures=(Measure.bio2_measures.through, "measure_id", "bio2measure__order", "bio2measure__number"),
     )
-    return {"count": count, "items": [_measure_out(m) for m in items]}
+    return {"count": count, "items": [_measure_out(m, thread) for m in items]}
 
 
 @router.get("/measures/{measure_id}", response=MeasureOut, summary="Eén maatregel")
 def measure_detail(request, measure_id: PathId):
-    return _measure_out(get_object_or_404(_measures_qs(), pk=measure_id))
+    measure = get_object_or_404(_measures_qs(), pk=measure_id)
+    return _measure_out(measure, thread_for(organisation=request.organisation, with_items=False))
 
 
 def _measure_save(request, payload: MeasureIn, measure=None):
@@ -415,13 +435,12 @@ def _measure_save(request, payload: MeasureIn, measure=None):
     expected = data.pop("revision")
     data["expected_revision"] = expected if measure is not None else None
     data["themes"] = _by_slugs(Theme, data["themes"], "themes")
-    data["goals"] = _by_slugs(SecurityGoal, data["goals"], "goals")
-    data["principles"] = _by_slugs(Principle, data["principles"], "principles")
     data["bio2_measures"] = _bio2_by_numbers(data["bio2_measures"])
+    thread = thread_for(organisation=request.organisation, with_items=False)
     saved = services.measure_save(
-        organisation=request.organisation, membership=request.membership, measure=measure, **data
+        organisation=request.organisation, membership=request.membership, measure=measure, thread=thread, **data
     )
-    return _measure_out(get_object_or_404(_measures_qs(), pk=saved.pk))
+    return _measure_out(get_object_or_404(_measures_qs(), pk=saved.pk), thread)
 
 
 @router.post("/measures", response={201: MeasureOut}, summary="Maatregel toevoegen")
@@ -432,6 +451,46 @@ def measure_create(request, payload: MeasureIn):
 @router.put("/measures/{measure_id}", response=MeasureOut, summary="Maatregel wijzigen")
 def measure_update(request, measure_id: PathId, payload: MeasureIn):
     return _measure_save(request, payload, get_object_or_404(_measures_qs(), pk=measure_id))
+
+
+# --- The thread to the framework -----------------------------------------------------------
+
+
+class ThreadGoalOut(Schema):
+    id: int
+    name: str
+    is_own: bool
+
+
+class ThreadPrincipleOut(Schema):
+    id: int
+    text: str
+    category: str
+    is_own: bool
+
+
+class ThreadOut(Schema):
+    source: str = Field(description="adopted (vastgesteld kader), draft (concept) of catalogue (landelijke catalogus).")
+    label: str
+    version: int | None = Field(description="Het versienummer van het kader; leeg bij de landelijke catalogus.")
+    goals: list[ThreadGoalOut]
+    principles: list[ThreadPrincipleOut]
+
+
+@router.get("/register/framework-thread", response=ThreadOut, summary="Doelen en uitgangspunten om aan te koppelen")
+def framework_thread(request):
+    """The goals and principles measures link to: the adopted framework, before adoption the draft."""
+    thread = thread_for(organisation=request.organisation)
+    return {
+        "source": thread.source,
+        "label": thread.label,
+        "version": thread.version.number if thread.version else None,
+        "goals": [{"id": g.pk, "name": g.name, "is_own": getattr(g, "is_own", False)} for g in thread.goals],
+        "principles": [
+            {"id": p.pk, "text": p.text, "category": p.category.name, "is_own": getattr(p, "is_own", False)}
+            for p in thread.principles
+        ],
+    }
 
 
 # --- Bulk export ---------------------------------------------------------------------------
@@ -462,6 +521,7 @@ class ExportOut(Schema):
 def register_export(request):
     org = request.organisation
     scale = selectors.scale_for(org)
+    thread = thread_for(organisation=org, with_items=False)
     return {
         "organisation": org.slug,
         "acceptance_level": scale.acceptance_level,
@@ -469,7 +529,9 @@ def register_export(request):
         "impact_levels": scale.impact_levels,
         "assets": list(Asset.objects.filter(organisation=org).order_by("reference", "id")),
         "risks": [_risk_out(r) for r in _risks_qs().filter(organisation=org).order_by("reference", "id")],
-        "measures": [_measure_out(m) for m in _measures_qs().filter(organisation=org).order_by("reference", "id")],
+        "measures": [
+            _measure_out(m, thread) for m in _measures_qs().filter(organisation=org).order_by("reference", "id")
+        ],
         "conflicts": [
             {
                 "id": c.pk,

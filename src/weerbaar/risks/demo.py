@@ -31,6 +31,7 @@ from weerbaar.soa.catalogue import load_catalogue as load_bio2_catalogue
 from . import excel, services
 from .content import load_threats
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, RiskMatrix
+from .thread import principle_key, thread_for
 
 CONTENT = Path(__file__).parent / "content" / "demo_register.yaml"
 NOTHING = {"assets": 0, "risks": 0, "measures": 0}
@@ -102,8 +103,17 @@ def _measure_row(m: dict, today: datetime.date, known: dict) -> list:
     ]
 
 
-def demo_workbook(*, skip: dict[type, set[str]] | None = None, today: datetime.date | None = None) -> bytes:
-    """The demo register as an import workbook, without the references in ``skip`` per model."""
+def demo_workbook(
+    *,
+    skip: dict[type, set[str]] | None = None,
+    today: datetime.date | None = None,
+    organisation: Organisation | None = None,
+) -> bytes:
+    """The demo register as an import workbook, without the references in ``skip`` per model.
+
+    With ``organisation`` (in its scope), goals and principles its framework did not choose
+    are left out, so the workbook imports against the framework.
+    """
     data, skip, today = demo_register(), skip or {}, today or datetime.date.today()
     defaults = data["defaults"]
     known = {
@@ -111,6 +121,11 @@ def demo_workbook(*, skip: dict[type, set[str]] | None = None, today: datetime.d
         "goals": set(SecurityGoal.objects.values_list("slug", flat=True)),
         "principles": set(Principle.objects.values_list("slug", flat=True)),
     }
+    if organisation is not None:
+        thread = thread_for(organisation=organisation)
+        if not thread.is_catalogue:
+            known["goals"] = {g.catalogue_goal.slug for g in thread.goals if g.catalogue_goal_id}
+            known["principles"] = {principle_key(p) for p in thread.principles}
 
     def keep(model, rows):
         return [row for row in rows if row["reference"] not in skip.get(model, ())]
@@ -152,6 +167,7 @@ def load_risks_demo(organisation: Organisation) -> dict:
         _own_threats(data["own_threats"], **kw)
         created = _register(**kw)
         _conflicts(data["conflicts"], **kw)
+        _own_framework_links(**kw)
         return created
 
 
@@ -199,13 +215,29 @@ def _register(*, organisation, membership) -> dict:
     }
     if not any(missing.values()):
         return dict(NOTHING)
-    upload = ContentFile(demo_workbook(skip=existing), name="demo-register.xlsx")
+    upload = ContentFile(demo_workbook(skip=existing, organisation=organisation), name="demo-register.xlsx")
     try:
         result = excel.import_register(organisation=organisation, membership=membership, upload=upload)
     except excel.ImportRejected as e:
         lines = [f"{x['sheet']} {x['row']} {x['column']}: {x['message']}" for x in e.errors]
         raise DemoContentError("The demo register does not import:\n" + "\n".join(lines)) from e
     return {key: result[key] for key in NOTHING}
+
+
+# The demo measure that works out Demostad's own goal and own principle (see framework/demo.py).
+OWN_THREAD_MEASURE = "M-006"
+
+
+def _own_framework_links(*, organisation, membership) -> None:
+    """Link a demo measure to the framework's own goal and own principle, so the thread shows them."""
+    thread = thread_for(organisation=organisation)
+    own_goals = [g for g in thread.goals if getattr(g, "is_own", False)]
+    own_principles = [p for p in thread.principles if getattr(p, "is_own", False)]
+    measure = Measure.objects.filter(organisation=organisation, reference=OWN_THREAD_MEASURE).first()
+    if measure is None or not (own_goals or own_principles):
+        return
+    measure.goals.add(*own_goals[:1])
+    measure.principles.add(*own_principles[:1])
 
 
 def _conflicts(specs: list[dict], *, organisation, membership) -> None:

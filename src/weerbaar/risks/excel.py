@@ -35,11 +35,12 @@ from weerbaar.documents.importer import (
     summary,
     too_many_rows,
 )
-from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
+from weerbaar.knowledge.models import Bio2Measure, SecurityGoal, Theme
 
 from . import bio2, services
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
 from .selectors import scale_for
+from .thread import principle_key, thread_for
 
 __all__ = ["XLSX_CONTENT_TYPE", "ImportRejected", "export_register", "import_register", "import_template"]
 
@@ -119,8 +120,9 @@ def export_register(*, organisation: Organisation) -> bytes:
     risks = Risk.objects.filter(organisation=organisation)
     measures = Measure.objects.filter(organisation=organisation)
     theme_names = dict(Theme.objects.values_list("pk", "name"))
-    goal_names = dict(SecurityGoal.objects.values_list("pk", "name"))
-    principle_slugs = dict(Principle.objects.values_list("pk", "slug"))
+    thread = thread_for(organisation=organisation)
+    goal_names = {g.pk: g.name for g in thread.goals}
+    principle_slugs = {p.pk: principle_key(p) for p in thread.principles}
     asset_refs = dict(assets.values_list("pk", "reference"))
     risk_refs = dict(risks.values_list("pk", "reference"))
     threat_names = dict(Threat.objects.values_list("pk", "name"))
@@ -129,8 +131,12 @@ def export_register(*, organisation: Organisation) -> bytes:
     risk_themes = _links(Risk.themes.through, "risk_id", "theme_id", theme_names, risks.values("pk"))
     m_ids = measures.values("pk")
     m_themes = _links(Measure.themes.through, "measure_id", "theme_id", theme_names, m_ids)
-    m_goals = _links(Measure.goals.through, "measure_id", "securitygoal_id", goal_names, m_ids)
-    m_principles = _links(Measure.principles.through, "measure_id", "principle_id", principle_slugs, m_ids)
+    goal_link = getattr(Measure, thread.goal_field).field
+    principle_link = getattr(Measure, thread.principle_field).field
+    m_goals = _links(goal_link.remote_field.through, "measure_id", goal_link.m2m_reverse_name(), goal_names, m_ids)
+    m_principles = _links(
+        principle_link.remote_field.through, "measure_id", principle_link.m2m_reverse_name(), principle_slugs, m_ids
+    )
     m_risks = _links(Measure.risks.through, "measure_id", "risk_id", risk_refs, m_ids)
     bio2_numbers = dict(Bio2Measure.objects.values_list("pk", "number"))
     m_bio2 = _links(Measure.bio2_measures.through, "measure_id", "bio2measure_id", bio2_numbers, m_ids)
@@ -274,7 +280,10 @@ def import_template() -> bytes:
         ),
         _("Thema's: %(themes)s.") % {"themes": themes},
         _("Doelen: %(goals)s.") % {"goals": goals},
-        _("Uitgangspunten: de korte namen uit de kennisbank, bijvoorbeeld beleid-proportioneel."),
+        _(
+            "Uitgangspunten: de korte namen uit de kennisbank, bijvoorbeeld beleid-proportioneel; een eigen "
+            "uitgangspunt van uw kader met de code uit de export (eigen-…)."
+        ),
         _("Kans en impact: een getal op de schaal van uw risicomatrix (standaard 1 tot en met 5)."),
         _("Datums als 2026-03-31 of 31-3-2026; bedragen in euro's, bijvoorbeeld 1.250,00."),
         _("Vul waarden in, geen formules: een formule zonder berekende waarde kan niet worden ingelezen."),
@@ -380,10 +389,16 @@ class _Context:
         for t in Theme.objects.all():
             self.themes[t.name.lower()] = t.pk
             self.themes[t.slug.lower()] = t.pk
-        for g in SecurityGoal.objects.all():
+        # Goals and principles of the effective framework version (the catalogue's before any).
+        self.thread = thread_for(organisation=organisation)
+        catalogue_goals = {g.pk: g for g in SecurityGoal.objects.all()}
+        for g in self.thread.goals:
             self.goals[g.name.lower()] = g.pk
-            self.goals[g.slug.lower()] = g.pk
-        self.principles = {p.slug.lower(): p.pk for p in Principle.objects.only("id", "slug")}
+            catalogue = catalogue_goals.get(g.pk if self.thread.is_catalogue else g.catalogue_goal_id)
+            if catalogue is not None:  # a catalogue goal is also found by its catalogue name and slug
+                self.goals.setdefault(catalogue.name.lower(), g.pk)
+                self.goals[catalogue.slug.lower()] = g.pk
+        self.principles = {principle_key(p).lower(): p.pk for p in self.thread.principles}
         self.threats = {}
         for t in Threat.objects.all():
             self.threats[t.slug.lower()] = t
@@ -640,6 +655,11 @@ def _prepare_sheet(model, spec: SheetSpec, read: SheetRead, ctx: _Context, error
                 _("U mag deze regel niet inlezen: uw rol staat dit niet toe, of de thema's vallen buiten uw thema's."),
             )
             continue
+        if before is not None:
+            # Compare only the links the service sets (a measure's goals are the framework's or the
+            # catalogue's, never both), so an unchanged row writes no audit entry.
+            unset = {f.name for f in _m2m_fields(model)} - set(prepared.m2m)
+            before = {k: v for k, v in before.items() if k not in unset}
         rows.append(_Row(number, prepared, before, new_links))
     return rows
 
@@ -772,7 +792,7 @@ def import_register(*, organisation: Organisation, membership: Membership, uploa
     for model, read in reads.items():
         if read is None:
             continue
-        extra = {"scale": ctx.scale} if model is Risk else {}
+        extra = {"scale": ctx.scale} if model is Risk else {"thread": ctx.thread} if model is Measure else {}
         prepared[model] = _prepare_sheet(model, specs[model], read, ctx, errors, base | extra)
     if errors:
         raise ImportRejected(errors.as_list())

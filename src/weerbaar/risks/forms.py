@@ -13,6 +13,7 @@ from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Them
 
 from . import scoring
 from .models import LABEL_MAX_LENGTH, MAX_LEVELS, MAX_SCORE, Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
+from .thread import thread_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Free text (scenario, description, ...): long enough for any real text, bounded for the database,
@@ -304,6 +305,53 @@ class Bio2Field(forms.ModelMultipleChoiceField):
         return f"{obj.number} {obj.description}".strip()
 
 
+class ThreadGoalsField(forms.ModelMultipleChoiceField):
+    """The goals of the effective framework version (own goals marked), or the catalogue before any framework."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", SecurityGoal.objects.none())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Beveiligingsdoelen"))
+        super().__init__(**kwargs)
+
+    def set_thread(self, thread) -> None:
+        self.queryset = thread.goal_queryset()
+        self.help_text = _("Uit: %(source)s.") % {"source": thread.label}
+
+    def label_from_instance(self, obj):
+        if getattr(obj, "is_own", False):
+            return _("%(name)s (eigen doel)") % {"name": obj.name}
+        return obj.name
+
+
+class ThreadPrinciplesField(forms.ModelMultipleChoiceField):
+    """The principles of the effective framework version, by category; own principles marked."""
+
+    widget = Picker
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Principle.objects.none())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Uitgangspunten (optioneel)"))
+        super().__init__(**kwargs)
+
+    def set_thread(self, thread) -> None:
+        self.queryset = thread.principle_queryset()
+        self.help_text = _("Welke uitgangspunten brengt deze maatregel in praktijk? Uit: %(source)s.") % {
+            "source": thread.label
+        }
+        own = _("eigen uitgangspunt")
+        self.widget.hints = {
+            str(p.pk): f"{p.category.name} · {own}" if getattr(p, "is_own", False) else p.category.name
+            for p in self.queryset
+        }
+
+    def label_from_instance(self, obj):
+        return obj.text
+
+
 class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
     amount_fields = ("cost_once", "cost_yearly")
 
@@ -314,19 +362,8 @@ class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
     themes = ThemesField(help_text=_("Thema-experts bewerken de maatregelen van hun eigen thema's."))
     measure_type = forms.ChoiceField(label=_("Type"), choices=Measure.Type.choices)
     kind = forms.ChoiceField(label=_("Soort"), choices=Measure.Kind.choices)
-    goals = forms.ModelMultipleChoiceField(
-        label=_("Beveiligingsdoelen"),
-        queryset=SecurityGoal.objects.order_by("order", "name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    principles = forms.ModelMultipleChoiceField(
-        label=_("Uitgangspunten (optioneel)"),
-        queryset=Principle.objects.order_by("category__order", "order"),
-        required=False,
-        widget=Picker,
-        help_text=_("Welke uitgangspunten uit het strategisch kader brengt deze maatregel in praktijk?"),
-    )
+    goals = ThreadGoalsField()
+    principles = ThreadPrinciplesField()
     risks = forms.ModelMultipleChoiceField(
         label=_("Vermindert de risico's"),
         queryset=Risk.objects.none(),
@@ -365,6 +402,9 @@ class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["risks"].queryset = Risk.objects.filter(organisation=organisation).order_by("reference", "title")
         self.fields["themes"].queryset = _theme_queryset(membership)
+        self.thread = thread_for(organisation=organisation, with_items=False)
+        self.fields["goals"].set_thread(self.thread)
+        self.fields["principles"].set_thread(self.thread)
         if not (
             self.initial.get("bio2_unmatched") or (self.is_bound and self.data.get(self.add_prefix("bio2_unmatched")))
         ):
@@ -389,8 +429,8 @@ class MeasureForm(ConfirmAmountsMixin, RevisionMixin, forms.Form):
             "themes": list(m.themes.all()),
             "measure_type": m.measure_type,
             "kind": m.kind,
-            "goals": list(m.goals.all()),
-            "principles": list(m.principles.all()),
+            "goals": list(m.goals.all()) + list(m.catalogue_goals.all()),
+            "principles": list(m.principles.all()) + list(m.catalogue_principles.all()),
             "risks": list(m.risks.all()),
             "owner": m.owner,
             "status": m.status,
@@ -514,12 +554,17 @@ class RiskFilterForm(forms.Form):
 
 
 class MeasureFilterForm(forms.Form):
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.fields["doel"].queryset = thread_for(organisation=organisation, with_items=False).goal_queryset()
+
     q = forms.CharField(label=_("Zoeken"), required=False)
     thema = forms.ModelChoiceField(
         label=_("Thema"), required=False, queryset=Theme.objects.order_by("order"), empty_label=_("Alle")
     )
     doel = forms.ModelChoiceField(
-        label=_("Doel"), required=False, queryset=SecurityGoal.objects.order_by("order"), empty_label=_("Alle")
+        label=_("Doel"), required=False, queryset=SecurityGoal.objects.none(), empty_label=_("Alle")
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Alle"))] + list(Measure.Status.choices)

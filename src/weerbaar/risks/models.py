@@ -264,8 +264,23 @@ class Measure(OrganisationOwned):
     themes = models.ManyToManyField(Theme, related_name="+", verbose_name=_("thema's"))
     measure_type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.PREVENTIVE)
     kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices, default=Kind.ORGANISATIONAL)
-    goals = models.ManyToManyField(SecurityGoal, blank=True, related_name="+", verbose_name=_("beveiligingsdoelen"))
-    principles = models.ManyToManyField(Principle, blank=True, related_name="+", verbose_name=_("uitgangspunten"))
+    # The thread to the strategic framework: goals and principles of the municipality's
+    # effective framework version (the adopted one, before any adoption the draft), own ones
+    # included. Moved to the next version on adoption (see risks/thread.py).
+    goals = models.ManyToManyField(
+        "framework.ChosenGoal", blank=True, related_name="measures", verbose_name=_("beveiligingsdoelen")
+    )
+    principles = models.ManyToManyField(
+        "framework.ChosenPrinciple", blank=True, related_name="measures", verbose_name=_("uitgangspunten")
+    )
+    # Only while the municipality has no framework yet: links to the national catalogue. They
+    # move to the draft's goals and principles as soon as the draft chooses the same items.
+    catalogue_goals = models.ManyToManyField(
+        SecurityGoal, blank=True, related_name="+", verbose_name=_("beveiligingsdoelen (landelijke catalogus)")
+    )
+    catalogue_principles = models.ManyToManyField(
+        Principle, blank=True, related_name="+", verbose_name=_("uitgangspunten (landelijke catalogus)")
+    )
     risks = models.ManyToManyField(Risk, blank=True, related_name="measures", verbose_name=_("verminderde risico's"))
     owner = models.CharField(_("eigenaar"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
@@ -313,6 +328,11 @@ class Measure(OrganisationOwned):
     @property
     def is_effective(self) -> bool:
         return self.status in self.EFFECTIVE
+
+    @property
+    def linked_goals(self) -> list:
+        """Goals of the framework and, before a framework chose them, of the catalogue (prefetch both)."""
+        return list(self.goals.all()) + list(self.catalogue_goals.all())
 
 
 class MeasureConflict(OrganisationOwned):

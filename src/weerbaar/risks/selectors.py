@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from weerbaar.core.models import Organisation
 from weerbaar.documents import charts
-from weerbaar.knowledge.models import SecurityGoal, Theme
+from weerbaar.knowledge.models import Theme
 
 from . import scoring
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, RiskMatrix, Threat
+from .thread import Thread, thread_for
 
 
 def matrix_for(organisation: Organisation) -> RiskMatrix:
@@ -233,13 +234,15 @@ def measure_list(
     sort: str = "",
 ) -> QuerySet[Measure]:
     qs = _counted(
-        Measure.objects.filter(organisation=organisation).prefetch_related("themes", "goals"), _MeasureRiskCounts
+        Measure.objects.filter(organisation=organisation).prefetch_related("themes", "goals", "catalogue_goals"),
+        _MeasureRiskCounts,
     )
     qs = _search(qs, query, "title", "reference", "owner", "description")
     if theme:
         qs = qs.filter(themes=theme)
     if goal:
-        qs = qs.filter(goals=goal)
+        field = thread_for(organisation=organisation, with_items=False).goal_field
+        qs = qs.filter(**{field: goal})
     if status:
         qs = qs.filter(status=status)
     if measure_type:
@@ -250,7 +253,37 @@ def measure_list(
 
 
 def measure_detail_queryset() -> QuerySet[Measure]:
-    return Measure.objects.prefetch_related("themes", "goals", "principles", "risks", "bio2_measures")
+    return Measure.objects.prefetch_related(
+        "themes",
+        "goals",
+        "catalogue_goals",
+        "principles__category",
+        "catalogue_principles__category",
+        "risks",
+        "bio2_measures",
+    )
+
+
+@dataclass
+class MeasureThread:
+    """A measure's goals and principles as its page shows them, with where they come from."""
+
+    thread: Thread
+    goals: list
+    principles: list
+    # Catalogue links kept from before the framework that the draft has not chosen (yet).
+    waiting_goals: list
+    waiting_principles: list
+
+
+def measure_thread(*, organisation: Organisation, measure: Measure) -> MeasureThread:
+    """One query (the effective version); the links come from :func:`measure_detail_queryset`'s prefetch."""
+    thread = thread_for(organisation=organisation, with_items=False)
+    goals, principles = list(measure.goals.all()), list(measure.principles.all())
+    cat_goals, cat_principles = list(measure.catalogue_goals.all()), list(measure.catalogue_principles.all())
+    if thread.is_catalogue:
+        return MeasureThread(thread, cat_goals, cat_principles, [], [])
+    return MeasureThread(thread, goals, principles, cat_goals, cat_principles)
 
 
 def conflicts(*, organisation: Organisation) -> QuerySet[MeasureConflict]:
@@ -402,30 +435,33 @@ def attention_risks(*, organisation: Organisation, today: datetime.date | None =
 @dataclass
 class Overlap:
     risk: Risk
-    goal: SecurityGoal
+    goal: object  # a ChosenGoal of the effective framework version, or a catalogue SecurityGoal
     measures: list[Measure]
 
 
-def _overlap_sql() -> tuple[str, str]:
+def _overlap_sql(thread: Thread | None = None) -> tuple[str, str]:
     """The pairs of measures behind overlaps, in SQL: both reduce one risk with one goal, no theme shared.
 
     A pair qualifies a (risk, goal) group; a group is reported with all its measures. Table
     names come from the models, so the text runs on SQLite and PostgreSQL alike.
     """
     mr = connection.ops.quote_name(Measure.risks.through._meta.db_table)
-    mg = connection.ops.quote_name(Measure.goals.through._meta.db_table)
+    # The goal links of the effective framework (the catalogue's before any framework).
+    goal_link = getattr(Measure, thread.goal_field if thread else "goals").field
+    mg = connection.ops.quote_name(goal_link.remote_field.through._meta.db_table)
+    gid = connection.ops.quote_name(goal_link.m2m_reverse_name())
     mt = connection.ops.quote_name(Measure.themes.through._meta.db_table)
     m = connection.ops.quote_name(Measure._meta.db_table)
     r = connection.ops.quote_name(Risk._meta.db_table)
     # Driven from the municipality's risks, measures checked by primary key: SQLite's planner
     # otherwise pairs every measure of the municipality with every other before joining.
     groups = f"""
-        SELECT DISTINCT ra.risk_id AS risk_id, ga.securitygoal_id AS goal_id
+        SELECT DISTINCT ra.risk_id AS risk_id, ga.{gid} AS goal_id
         FROM {r} rr
         JOIN {mr} ra ON ra.risk_id = rr.id
         JOIN {mr} rb ON rb.risk_id = ra.risk_id AND rb.measure_id > ra.measure_id
         JOIN {mg} ga ON ga.measure_id = ra.measure_id
-        JOIN {mg} gb ON gb.measure_id = rb.measure_id AND gb.securitygoal_id = ga.securitygoal_id
+        JOIN {mg} gb ON gb.measure_id = rb.measure_id AND gb.{gid} = ga.{gid}
         WHERE rr.organisation_id = %s
         AND EXISTS (SELECT 1 FROM {m} ma WHERE ma.id = ra.measure_id AND ma.organisation_id = %s)
         AND EXISTS (SELECT 1 FROM {m} mb WHERE mb.id = rb.measure_id AND mb.organisation_id = %s)
@@ -436,7 +472,7 @@ def _overlap_sql() -> tuple[str, str]:
         ORDER BY 1, 2
     """  # noqa: S608 - only table names from the models are interpolated
     members = f"""
-        SELECT r.risk_id, g.securitygoal_id, r.measure_id
+        SELECT r.risk_id, g.{gid}, r.measure_id
         FROM {mr} r
         JOIN {m} mm ON mm.id = r.measure_id AND mm.organisation_id = %s
         JOIN {mg} g ON g.measure_id = r.measure_id
@@ -452,7 +488,8 @@ def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Over
     found by the database (a self-join of the link tables), not by walking every measure here:
     five queries whatever the size.
     """
-    groups_sql, members_sql = _overlap_sql()
+    thread = thread_for(organisation=organisation, with_items=False)
+    groups_sql, members_sql = _overlap_sql(thread)
     org = organisation.pk
     with connection.cursor() as cursor:
         # All groups as pairs of ids (a few thousand at full size): the total and the first
@@ -475,7 +512,7 @@ def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Over
     measure_ids = {m for ms in members.values() for m in ms}
     risks = Risk.objects.filter(organisation=organisation).in_bulk(risk_ids)
     ms_by_id = Measure.objects.filter(organisation=organisation).prefetch_related("themes").in_bulk(measure_ids)
-    goals = SecurityGoal.objects.in_bulk({g for _, g in chosen})
+    goals = thread.goal_queryset().in_bulk({g for _, g in chosen})
     return [
         Overlap(risk=risks[r], goal=goals[g], measures=[ms_by_id[m] for m in sorted(members[(r, g)])])
         for r, g in chosen
@@ -490,18 +527,24 @@ class CoverageRow:
     effective: int
 
 
-def coverage(*, organisation: Organisation) -> tuple[list[SecurityGoal], list[CoverageRow], dict]:
-    """Measures per theme and security goal (all, and in place or verified)."""
-    goals = list(SecurityGoal.objects.order_by("order", "name"))
+def coverage(*, organisation: Organisation) -> tuple[list, list[CoverageRow], dict]:
+    """Measures per theme and goal (all, and in place or verified).
+
+    The goals are those of the effective framework version (own goals included); before any
+    framework the catalogue's. ``totals["thread"]`` says which, for the label on the page.
+    """
+    thread = thread_for(organisation=organisation, with_items=False)
+    goals = list(thread.goal_queryset())
+    field = thread.goal_field
     themes = list(Theme.objects.order_by("order", "name"))
     measures = Measure.objects.filter(organisation=organisation)
     pairs = (
-        measures.filter(themes__isnull=False, goals__isnull=False)
-        .values("themes", "goals")
+        measures.filter(**{"themes__isnull": False, f"{field}__isnull": False})
+        .values("themes", field)
         .annotate(n=Count("id", distinct=True), eff=Count("id", distinct=True, filter=Q(status__in=Measure.EFFECTIVE)))
         .order_by()
     )
-    cell = {(p["themes"], p["goals"]): (p["n"], p["eff"]) for p in pairs}
+    cell = {(p["themes"], p[field]): (p["n"], p["eff"]) for p in pairs}
     per_theme = {
         p["themes"]: (p["n"], p["eff"])
         for p in measures.filter(themes__isnull=False)
@@ -518,10 +561,18 @@ def coverage(*, organisation: Organisation) -> tuple[list[SecurityGoal], list[Co
         n, eff = per_theme.get(t.pk, (0, 0))
         rows.append(CoverageRow(theme=t, cells=cells, total=n, effective=eff))
     goal_totals = {
-        p["goals"]: p["n"]
-        for p in measures.filter(goals__isnull=False).values("goals").annotate(n=Count("id", distinct=True)).order_by()
+        p[field]: p["n"]
+        for p in measures.filter(**{f"{field}__isnull": False})
+        .values(field)
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
     }
-    return goals, rows, {"goals": [goal_totals.get(g.pk, 0) for g in goals]}
+    uncovered = [g for g in goals if not goal_totals.get(g.pk)]
+    return (
+        goals,
+        rows,
+        {"goals": [goal_totals.get(g.pk, 0) for g in goals], "thread": thread, "uncovered": uncovered},
+    )
 
 
 @dataclass

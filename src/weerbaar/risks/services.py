@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
 from weerbaar.core.money import MAX_AMOUNT
-from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
+from weerbaar.knowledge.models import Bio2Measure, Theme
 
 from . import scoring
 from .models import (
@@ -41,6 +41,7 @@ from .models import (
     Threat,
 )
 from .selectors import matrix_for
+from .thread import Thread, thread_for
 
 REFERENCE_PREFIX = {Asset: "BM-", Risk: "R-", Measure: "M-"}
 
@@ -517,6 +518,26 @@ def risk_delete(*, membership: Membership, risk: Risk) -> None:
 # --- Measures ------------------------------------------------------------------------------
 
 
+def _check_thread_links(errors: dict, thread: Thread, goal_ids: set[int], principle_ids: set[int]) -> None:
+    """Goals and principles come from the effective framework version (or the catalogue before any).
+
+    An id of another version or of another municipality is simply unknown: the querysets are
+    limited to this municipality's effective version.
+    """
+    if goal_ids and thread.goal_queryset().filter(pk__in=goal_ids).count() != len(goal_ids):
+        errors["goals"] = (
+            _("Kies beveiligingsdoelen uit de landelijke catalogus.")
+            if thread.is_catalogue
+            else _("Kies beveiligingsdoelen uit versie %(n)s van uw strategisch kader.") % {"n": thread.version.number}
+        )
+    if principle_ids and thread.principle_queryset().filter(pk__in=principle_ids).count() != len(principle_ids):
+        errors["principles"] = (
+            _("Kies uitgangspunten uit de landelijke catalogus.")
+            if thread.is_catalogue
+            else _("Kies uitgangspunten uit versie %(n)s van uw strategisch kader.") % {"n": thread.version.number}
+        )
+
+
 def measure_prepare(
     *,
     organisation: Organisation,
@@ -542,8 +563,12 @@ def measure_prepare(
     allocator: ReferenceAllocator | None = None,
     taken: set[str] | None = None,
     expected_revision: int | None = None,
+    thread: Thread | None = None,
 ) -> Prepared:
     """Check a measure save without writing; see :func:`measure_save`.
+
+    ``goals``/``principles`` are items of the effective framework version (``thread``, looked
+    up when not given; an import passes it once for all rows).
 
     A theme expert changes only links to risks they may edit: adding or removing a link to a
     risk outside their themes raises :class:`LinkNotAllowed`; such links that were already
@@ -559,10 +584,8 @@ def measure_prepare(
         errors["themes"] = _("Kies minstens één thema.")
     amounts = _check_amounts(errors, {"cost_once": cost_once, "cost_yearly": cost_yearly})
     goal_ids, principle_ids, risk_ids = _ids(goals), _ids(principles), _ids(risks)
-    if SecurityGoal.objects.filter(pk__in=goal_ids).count() != len(goal_ids):
-        errors["goals"] = _("Onbekend beveiligingsdoel.")
-    if Principle.objects.filter(pk__in=principle_ids).count() != len(principle_ids):
-        errors["principles"] = _("Onbekend uitgangspunt.")
+    thread = thread or thread_for(organisation=organisation, with_items=False)
+    _check_thread_links(errors, thread, goal_ids, principle_ids)
     linked = list(Risk.objects.filter(organisation=organisation, pk__in=risk_ids).prefetch_related("themes"))
     if len(linked) != len(risk_ids):
         errors["risks"] = _("Onbekend risico.")
@@ -602,8 +625,8 @@ def measure_prepare(
     _full_clean(measure)
     m2m = {
         "themes": sorted(theme_ids),
-        "goals": sorted(goal_ids),
-        "principles": sorted(principle_ids),
+        thread.goal_field: sorted(goal_ids),
+        thread.principle_field: sorted(principle_ids),
         "risks": sorted(risk_ids),
         "bio2_measures": sorted(bio2_ids),
     }

@@ -80,7 +80,11 @@ def generate(*, organisation: Organisation, assets: int, risks: int, measures: i
         batch_size=500,
     )
     RiskAsset, RiskTheme = Risk.assets.through, Risk.themes.through
-    MeasureTheme, MeasureGoal, MeasureRisk = Measure.themes.through, Measure.goals.through, Measure.risks.through
+    MeasureTheme, MeasureGoal, MeasureRisk = (
+        Measure.themes.through,
+        Measure.catalogue_goals.through,
+        Measure.risks.through,
+    )
     if asset_ids:
         RiskAsset.objects.bulk_create(
             [

@@ -103,7 +103,11 @@ def overview(request, org):
 @org_permission("view")
 def coverage(request, org):
     goals, rows, totals = selectors.coverage(organisation=request.organisation)
-    return TemplateResponse(request, "risks/coverage.html", {"goals": goals, "rows": rows, "totals": totals})
+    return TemplateResponse(
+        request,
+        "risks/coverage.html",
+        {"goals": goals, "rows": rows, "totals": totals, "thread": totals.get("thread")},
+    )
 
 
 @org_permission("view")
@@ -380,8 +384,10 @@ class RiskDelete(RegisterMixin, generic.ObjectDeleteView):
 class MeasureList(RegisterMixin, generic.ObjectListView):
     template_name = "risks/measures.html"
     partial_template_name = "risks/_measure_table.html"
-    filter_form_class = MeasureFilterForm
     selector = "weerbaar.risks.selectors.measure_list"
+
+    def filter_form_class(self, data):
+        return MeasureFilterForm(data, organisation=self.organisation)
 
     def filters(self, d):
         return {
@@ -411,6 +417,7 @@ class MeasureDetail(RegisterMixin, generic.ObjectDetailView):
 
     def get_extra_context(self, measure):
         return {
+            "thread": selectors.measure_thread(organisation=self.organisation, measure=measure),
             "can_edit": self.allowed("risks.edit_object", measure),
             "dependents": selectors.measure_dependents(measure=measure),
         }
@@ -477,7 +484,7 @@ class MeasureDelete(RegisterMixin, generic.ObjectDeleteView):
 @org_permission("edit")
 def measure_status(request, org, pk):
     """Inline status change: htmx swaps the table row, a plain form post returns to the list."""
-    measure = get_object_or_404(Measure.objects.prefetch_related("themes", "goals"), pk=pk)
+    measure = get_object_or_404(Measure.objects.prefetch_related("themes", "goals", "catalogue_goals"), pk=pk)
     permissions.require(request.membership, "risks.edit_object", measure)
     form = MeasureStatusForm(request.POST)
     if not form.is_valid():
