@@ -87,6 +87,16 @@ def test_a_style_template_uploaded_through_the_page_is_used_for_the_complete_exp
     assert DEMO_HEADER_TEXT in " ".join(p.text for p in doc.sections[0].header.paragraphs)
 
 
+def test_a_style_template_with_placeholders_gets_a_hint_about_the_kind(coordinator_client, catalogue, adopted):
+    upload = SimpleUploadedFile("kort.docx", demo_word_template())
+    response = coordinator_client.post("/g/demostad/kader/sjabloon/", {"kind": "style", "file": upload})
+    assert response.status_code == 302
+    notes = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "de plaatshouders worden niet ingevuld" in notes
+    doc = Document(io.BytesIO(documents.render_word(adopted)))
+    assert set(CHAPTERS + [ANNEX]) <= set(headings(doc))  # still the complete document
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

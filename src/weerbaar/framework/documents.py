@@ -229,6 +229,11 @@ def missing_chapters(template: WordTemplate | None) -> list[str]:
     return list(template.missing_chapters)
 
 
+def has_placeholders(template: WordTemplate) -> bool:
+    """Whether the file holds docxtpl placeholders (a style template uploaded as the wrong kind)."""
+    return bool(word.template_variables(bytes(template.content)))
+
+
 def missing_chapters_of(content: bytes) -> list[str]:
     used = word.template_variables(content)
     return [str(label) for label, names in CHAPTERS if not names & used]

@@ -586,6 +586,15 @@ def word_template(request, org):
                         )
                     else:
                         messages.success(request, _("Het Word-sjabloon is opgeslagen en werkt."))
+                    if template.kind == WordTemplate.Kind.STYLE and documents.has_placeholders(template):
+                        messages.warning(
+                            request,
+                            _(
+                                "Dit opmaaksjabloon bevat plaatshouders zoals {{ visie }}. Van een opmaaksjabloon "
+                                "gebruikt Weerbaar alleen de opmaak; de plaatshouders worden niet ingevuld. Kies "
+                                "'Sjabloon met plaatshouders' als u wilt dat ze worden ingevuld."
+                            ),
+                        )
                     return redirect("framework:word_template", org=org)
         status = 400
     template = WordTemplate.objects.filter(organisation=request.organisation).first()
