@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import org_permission
+from weerbaar.documents.excel import xlsx_response
 from weerbaar.risks.forms import RiskForm
 from weerbaar.risks.models import Measure
 from weerbaar.risks.selectors import scale_for
@@ -682,23 +682,17 @@ class DeviationDelete(CycleDeleteView):
 # --- Excel ---------------------------------------------------------------------------------
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @org_permission("cycle.view")
 def export_xlsx(request, org):
     year = _year(request) if request.GET.get("jaar") else None
     content = excel.export_actions(organisation=request.organisation, year=year)
     suffix = f"-{year}" if year else ""
-    return _xlsx_response(content, f"weerbaar-jaarplan-{org}{suffix}.xlsx")
+    return xlsx_response(content, f"weerbaar-jaarplan-{org}{suffix}.xlsx")
 
 
 @org_permission("cycle.view")
 def import_template(request, org):
-    return _xlsx_response(excel.import_template(), "weerbaar-jaarplan-sjabloon.xlsx")
+    return xlsx_response(excel.import_template(), "weerbaar-jaarplan-sjabloon.xlsx")
 
 
 @org_permission("cycle.view")
