@@ -83,9 +83,7 @@ def test_adopting_a_new_version_moves_links_by_identity_and_lineage_and_reports_
     own_principle = adopted.principles.get(catalogue_principle__isnull=True)
     catalogue_goal = adopted.goals.filter(catalogue_goal__isnull=False).first()
     dropped = adopted.goals.filter(catalogue_goal__isnull=False).exclude(pk=catalogue_goal.pk).first()
-    measure = _measure(
-        demostad, coordinator, goals=[own_goal, catalogue_goal, dropped], principles=[own_principle]
-    )
+    measure = _measure(demostad, coordinator, goals=[own_goal, catalogue_goal, dropped], principles=[own_principle])
     v2 = services.version_create_from(source=adopted, membership=coordinator)
     new_own = v2.goals.get(catalogue_goal__isnull=True)
     assert new_own.lineage == own_goal.lineage and new_own.pk != own_goal.pk
