@@ -71,17 +71,40 @@ class _CountsAfterFetch(ModelIterable):
         return iter(rows)
 
 
+def _theme_names(through, owner: str, ids: list[int]) -> dict[int, str]:
+    """The theme names of each row as one text ("A, B"), in the themes' order: one query.
+
+    Lists show the names only; a prefetch would build a queryset per row to hold them, which
+    costs more than the query itself on a page of 25 or 50 rows.
+    """
+    names: dict[int, list[str]] = defaultdict(list)
+    for chunk in _chunks(list(ids)):
+        rows = (
+            through.objects.filter(**{f"{owner}__in": chunk})
+            .order_by("theme__order", "theme__name", "theme_id")
+            .values_list(owner, "theme__name")
+        )
+        for pk, name in rows:
+            names[pk].append(name)
+    return {pk: ", ".join(n) for pk, n in names.items()}
+
+
 class _RiskCounts(_CountsAfterFetch):
-    defaults = {"measure_count": 0, "effective_count": 0}
+    """Measure counts and ``theme_names`` of the fetched risks."""
+
+    defaults = {"measure_count": 0, "effective_count": 0, "theme_names": ""}
 
     def counts(self, ids):
         links = Measure.risks.through.objects.filter(risk_id__in=ids)
-        return {
+        found = {
             row["risk_id"]: {"measure_count": row["n"], "effective_count": row["eff"]}
             for row in links.values("risk_id")
             .annotate(n=Count("measure_id"), eff=Count("measure_id", filter=Q(measure__status__in=Measure.EFFECTIVE)))
             .order_by()
         }
+        for pk, names in _theme_names(Risk.themes.through, "risk_id", ids).items():
+            found.setdefault(pk, {})["theme_names"] = names
+        return found
 
 
 class _MeasureRiskCounts(_CountsAfterFetch):
@@ -183,9 +206,7 @@ def risk_list(
     sort: str = "",
 ) -> QuerySet[Risk]:
     qs = _counted(
-        Risk.objects.filter(organisation=organisation)
-        .select_related("threat", "local_threat")
-        .prefetch_related("themes"),
+        Risk.objects.filter(organisation=organisation).select_related("threat", "local_threat"),
         _RiskCounts,
     )
     qs = _search(qs, query, "title", "reference", "scenario", "owner")
@@ -393,7 +414,6 @@ def attention_risks(*, organisation: Organisation, today: datetime.date | None =
         Risk.objects.filter(organisation=organisation, exceeds_acceptance=True)
         .exclude(treatment=Risk.Treatment.ACCEPT, accepted_until__gte=today)
         .select_related("threat", "local_threat")
-        .prefetch_related("themes")
         .order_by("-current_score", "title", "id"),
         _RiskCounts,
     )
@@ -444,16 +464,14 @@ def _overlap_sql() -> tuple[str, str]:
     return groups, members
 
 
-def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Overlap], int]:
-    """Measures of different themes (no theme in common) that reduce the same risk with the same goal.
+def overlap_groups(*, organisation_id: int, limit: int) -> tuple[list[list], int]:
+    """The first ``limit`` overlap groups ``[risk_id, goal_id, [measure_ids]]`` and their total.
 
-    Not necessarily wrong, but worth a conversation between the theme owners. Returns at most
-    ``limit`` groups (by risk id, then goal id) and the total number of groups. The groups are
-    found by the database (a self-join of the link tables), not by walking every measure here:
-    five queries whatever the size.
+    The groups are found by the database (a self-join of the link tables), not by walking
+    every measure here: a few queries whatever the size.
     """
     groups_sql, members_sql = _overlap_sql()
-    org = organisation.pk
+    org = organisation_id
     with connection.cursor() as cursor:
         # All groups as pairs of ids (a few thousand at full size): the total and the first
         # ``limit`` from one execution of the self-join, which is the expensive part.
@@ -463,22 +481,44 @@ def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Over
         chosen = [(r, g) for r, g in every[:limit]]
         if not chosen:
             return [], total
-        risk_ids = sorted({r for r, _ in chosen})
         members: dict[tuple[int, int], list[int]] = defaultdict(list)
         wanted = set(chosen)
-        for chunk in _chunks(risk_ids):
+        for chunk in _chunks(sorted({r for r, _ in chosen})):
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"{members_sql} WHERE r.risk_id IN ({placeholders})", [org, *chunk])  # noqa: S608
             for r, g, m in cursor.fetchall():
                 if (r, g) in wanted:
                     members[(r, g)].append(m)
-    measure_ids = {m for ms in members.values() for m in ms}
-    risks = Risk.objects.filter(organisation=organisation).in_bulk(risk_ids)
-    ms_by_id = Measure.objects.filter(organisation=organisation).prefetch_related("themes").in_bulk(measure_ids)
-    goals = SecurityGoal.objects.in_bulk({g for _, g in chosen})
+    return [[r, g, sorted(members[(r, g)])] for r, g in chosen], total
+
+
+def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Overlap], int]:
+    """Measures of different themes (no theme in common) that reduce the same risk with the same goal.
+
+    Not necessarily wrong, but worth a conversation between the theme owners. Returns at most
+    ``limit`` groups (by risk id, then goal id) and the total number of groups. Up to
+    :data:`summary.KEPT_GROUPS` the groups come from the municipality's overlap summary, kept
+    up to date on every write (:mod:`weerbaar.risks.summary`); the page then runs no self-join.
+    """
+    from . import summary
+
+    if limit <= summary.KEPT_GROUPS:
+        kept, total = summary.overlap_groups(organisation.pk)
+        groups = kept[:limit]
+    else:
+        groups, total = overlap_groups(organisation_id=organisation.pk, limit=limit)
+    if not groups:
+        return [], total
+    risks = Risk.objects.filter(organisation=organisation).in_bulk({r for r, _, _ in groups})
+    ms_by_id = Measure.objects.filter(organisation=organisation).in_bulk({m for _, _, ms in groups for m in ms})
+    names = _theme_names(Measure.themes.through, "measure_id", list(ms_by_id))
+    for pk, m in ms_by_id.items():
+        m.theme_names = names.get(pk, "")
+    goals = SecurityGoal.objects.in_bulk({g for _, g, _ in groups})
     return [
-        Overlap(risk=risks[r], goal=goals[g], measures=[ms_by_id[m] for m in sorted(members[(r, g)])])
-        for r, g in chosen
+        Overlap(risk=risks[r], goal=goals[g], measures=[ms_by_id[m] for m in ms if m in ms_by_id])
+        for r, g, ms in groups
+        if r in risks and g in goals
     ], total
 
 
