@@ -167,7 +167,17 @@ def main():
     parser.add_argument("--seconds", type=float, default=5.0, help="load time per URL")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default="", help="comma-separated words: measure only the URLs whose label has one")
     args = parser.parse_args()
+    if args.only:
+        words = args.only.split(",")
+        keep = {PAGES[0][0], APIS[0][0]}  # the references of the ratios
+
+        def chosen(items):
+            return [(label, url) for label, url in items if label in keep or any(w in label for w in words)]
+
+        PAGES[:] = chosen(PAGES)
+        APIS[:] = chosen(APIS)
 
     tmp = tempfile.mkdtemp(prefix="weerbaar-http-bench-")
     env = {
