@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from weerbaar.accounts.services import api_token_create
-from weerbaar.risks import selectors
+from weerbaar.risks import selectors, summary
 from weerbaar.risks.models import Asset, Measure, Risk
 from weerbaar.risks.testdata import generate
 
@@ -113,6 +113,6 @@ def test_integral_view_reads_the_kept_overlaps_in_a_fixed_number_of_queries(regi
     assert len(ctx.captured_queries) == few <= 27
     assert not any("rb.measure_id > ra.measure_id" in q["sql"] for q in ctx.captured_queries)
     with scope(organisation=register.pk):
-        _, total = selectors.overlap_groups(organisation_id=register.pk, limit=1)
+        _, total = summary.compute_groups(organisation_id=register.pk, limit=1)
     assert total > 25
     assert f"De eerste 25 van {total} gevallen." in response.content.decode()

@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.query import ModelIterable
@@ -22,7 +21,7 @@ from weerbaar.core.models import Organisation
 from weerbaar.documents import charts
 from weerbaar.knowledge.models import SecurityGoal, Theme
 
-from . import scoring
+from . import scoring, summary
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, RiskMatrix, Threat
 
 
@@ -426,72 +425,6 @@ class Overlap:
     measures: list[Measure]
 
 
-def _overlap_sql() -> tuple[str, str]:
-    """The pairs of measures behind overlaps, in SQL: both reduce one risk with one goal, no theme shared.
-
-    A pair qualifies a (risk, goal) group; a group is reported with all its measures. Table
-    names come from the models, so the text runs on SQLite and PostgreSQL alike.
-    """
-    mr = connection.ops.quote_name(Measure.risks.through._meta.db_table)
-    mg = connection.ops.quote_name(Measure.goals.through._meta.db_table)
-    mt = connection.ops.quote_name(Measure.themes.through._meta.db_table)
-    m = connection.ops.quote_name(Measure._meta.db_table)
-    r = connection.ops.quote_name(Risk._meta.db_table)
-    # Driven from the municipality's risks, measures checked by primary key: SQLite's planner
-    # otherwise pairs every measure of the municipality with every other before joining.
-    groups = f"""
-        SELECT DISTINCT ra.risk_id AS risk_id, ga.securitygoal_id AS goal_id
-        FROM {r} rr
-        JOIN {mr} ra ON ra.risk_id = rr.id
-        JOIN {mr} rb ON rb.risk_id = ra.risk_id AND rb.measure_id > ra.measure_id
-        JOIN {mg} ga ON ga.measure_id = ra.measure_id
-        JOIN {mg} gb ON gb.measure_id = rb.measure_id AND gb.securitygoal_id = ga.securitygoal_id
-        WHERE rr.organisation_id = %s
-        AND EXISTS (SELECT 1 FROM {m} ma WHERE ma.id = ra.measure_id AND ma.organisation_id = %s)
-        AND EXISTS (SELECT 1 FROM {m} mb WHERE mb.id = rb.measure_id AND mb.organisation_id = %s)
-        AND NOT EXISTS (
-            SELECT 1 FROM {mt} ta JOIN {mt} tb ON tb.theme_id = ta.theme_id
-            WHERE ta.measure_id = ra.measure_id AND tb.measure_id = rb.measure_id
-        )
-        ORDER BY 1, 2
-    """  # noqa: S608 - only table names from the models are interpolated
-    members = f"""
-        SELECT r.risk_id, g.securitygoal_id, r.measure_id
-        FROM {mr} r
-        JOIN {m} mm ON mm.id = r.measure_id AND mm.organisation_id = %s
-        JOIN {mg} g ON g.measure_id = r.measure_id
-    """  # noqa: S608 - only table names from the models are interpolated
-    return groups, members
-
-
-def overlap_groups(*, organisation_id: int, limit: int) -> tuple[list[list], int]:
-    """The first ``limit`` overlap groups ``[risk_id, goal_id, [measure_ids]]`` and their total.
-
-    The groups are found by the database (a self-join of the link tables), not by walking
-    every measure here: a few queries whatever the size.
-    """
-    groups_sql, members_sql = _overlap_sql()
-    org = organisation_id
-    with connection.cursor() as cursor:
-        # All groups as pairs of ids (a few thousand at full size): the total and the first
-        # ``limit`` from one execution of the self-join, which is the expensive part.
-        cursor.execute(groups_sql, [org, org, org])
-        every = cursor.fetchall()
-        total = len(every)
-        chosen = [(r, g) for r, g in every[:limit]]
-        if not chosen:
-            return [], total
-        members: dict[tuple[int, int], list[int]] = defaultdict(list)
-        wanted = set(chosen)
-        for chunk in _chunks(sorted({r for r, _ in chosen})):
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{members_sql} WHERE r.risk_id IN ({placeholders})", [org, *chunk])  # noqa: S608
-            for r, g, m in cursor.fetchall():
-                if (r, g) in wanted:
-                    members[(r, g)].append(m)
-    return [[r, g, sorted(members[(r, g)])] for r, g in chosen], total
-
-
 def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Overlap], int]:
     """Measures of different themes (no theme in common) that reduce the same risk with the same goal.
 
@@ -500,13 +433,11 @@ def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Over
     :data:`summary.KEPT_GROUPS` the groups come from the municipality's overlap summary, kept
     up to date on every write (:mod:`weerbaar.risks.summary`); the page then runs no self-join.
     """
-    from . import summary
-
     if limit <= summary.KEPT_GROUPS:
         kept, total = summary.overlap_groups(organisation.pk)
         groups = kept[:limit]
     else:
-        groups, total = overlap_groups(organisation_id=organisation.pk, limit=limit)
+        groups, total = summary.compute_groups(organisation_id=organisation.pk, limit=limit)
     if not groups:
         return [], total
     risks = Risk.objects.filter(organisation=organisation).in_bulk({r for r, _, _ in groups})
