@@ -8,20 +8,24 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risico's en maatregelen")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from weerbaar.core.registry import Export, board_sections, dashboard_cards, demo_loaders, exports
-        from weerbaar.framework.models import ChosenGoal, ChosenPrinciple
+        from weerbaar.framework.models import ChosenGoal, ChosenPrinciple, FrameworkVersion
         from weerbaar.framework.signals import version_adopted
 
         from .board import measures_and_budget, risk_picture
         from .dashboard import risks_card
         from .demo import load_for_demo
-        from .thread import on_chosen_item_saved, on_version_adopted
+        from .summary import connect as connect_overlap_summary
+        from .thread import on_chosen_item_saved, on_framework_changed, on_version_adopted
 
+        connect_overlap_summary()
         version_adopted.connect(on_version_adopted, dispatch_uid="risks.thread.adopted")
         post_save.connect(on_chosen_item_saved, sender=ChosenGoal, dispatch_uid="risks.thread.goal")
         post_save.connect(on_chosen_item_saved, sender=ChosenPrinciple, dispatch_uid="risks.thread.principle")
+        post_save.connect(on_framework_changed, sender=FrameworkVersion, dispatch_uid="risks.thread.version")
+        post_delete.connect(on_framework_changed, sender=ChosenGoal, dispatch_uid="risks.thread.goal_deleted")
 
         dashboard_cards.register("risks", risks_card, order=20)
         board_sections.register("risks.picture", risk_picture, order=20)

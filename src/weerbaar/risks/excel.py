@@ -38,6 +38,7 @@ from weerbaar.documents.importer import (
 from weerbaar.knowledge.models import Bio2Measure, SecurityGoal, Theme
 
 from . import bio2, services
+from . import summary as overlap_summary
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
 from .selectors import scale_for
 from .thread import principle_key, thread_for
@@ -801,6 +802,7 @@ def import_register(*, organisation: Organisation, membership: Membership, uploa
         with transaction.atomic():
             for model, rows in prepared.items():
                 _write_sheet(model, rows, ctx)
+            overlap_summary.invalidate(organisation.pk)  # bulk writes send no signals
     except (IntegrityError, _Stale):
         raise _rejected(
             _(

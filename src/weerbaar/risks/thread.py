@@ -82,7 +82,7 @@ class Thread:
         )
 
 
-def effective_version(*, organisation: Organisation) -> FrameworkVersion | None:
+def effective_version(*, organisation: Organisation | int) -> FrameworkVersion | None:
     """The adopted version; before any adoption the open draft (or submitted) version."""
     versions = FrameworkVersion.objects.filter(
         organisation=organisation,
@@ -162,6 +162,7 @@ def carry_catalogue_links(item) -> None:
         return
     new.objects.bulk_create([new(measure_id=m, **{new_col: item.pk}) for m in measure_ids], ignore_conflicts=True)
     rows.delete()
+    _overlaps_changed(version.organisation_id)
 
 
 def _move(
@@ -246,6 +247,7 @@ def move_links_on_adoption(*, version: FrameworkVersion, previous: FrameworkVers
         kind="principle",
     )
     report.sort(key=lambda r: (r["object_label"], r["kind"], r["item"]))
+    _overlaps_changed(version.organisation_id)
     return report
 
 
@@ -254,6 +256,19 @@ def move_links_on_adoption(*, version: FrameworkVersion, previous: FrameworkVers
 
 def on_version_adopted(sender, *, version, previous=None, **kwargs) -> list[dict]:
     return move_links_on_adoption(version=version, previous=previous)
+
+
+def _overlaps_changed(organisation_id: int) -> None:
+    """Bulk link moves send no m2m signals: mark the overlap summary out of date here."""
+    from .summary import invalidate
+
+    invalidate(organisation_id)
+
+
+def on_framework_changed(sender, *, instance, raw=False, **kwargs) -> None:
+    """A version started or changed status, or a chosen goal went: overlaps read other goal links."""
+    if not raw:
+        _overlaps_changed(instance.organisation_id)
 
 
 def on_chosen_item_saved(sender, *, instance, created, raw=False, **kwargs) -> None:

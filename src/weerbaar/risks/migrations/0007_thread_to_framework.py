@@ -44,7 +44,7 @@ def move_links(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("framework", "0004_thread_lineage_and_link_report"),
-        ("risks", "0004_deadline_label"),
+        ("risks", "0006_overlap_summary_rows"),
     ]
 
     operations = [
