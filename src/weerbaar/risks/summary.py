@@ -22,12 +22,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from weerbaar.core.models import Organisation
+from weerbaar.framework.models import FrameworkVersion
 from weerbaar.knowledge.models import SecurityGoal, Theme
 
 from .models import Measure, OverlapSummary, Risk
-from .thread import effective_version
 
 _IDS_PER_QUERY = 900  # below SQLite's historic limit of 999 bound parameters
 
@@ -91,7 +92,18 @@ def compute_groups(*, organisation_id: int, limit: int) -> tuple[list[list], int
     The groups are found by the database (a self-join of the link tables), not by walking
     every measure here: a few queries whatever the size.
     """
-    goal_field = "goals" if effective_version(organisation=organisation_id) else "catalogue_goals"
+    # Measures link to the framework's goals once a version is open or adopted (see risks/thread.py).
+    # Read by the municipality's id, also from ``rebuild_overlaps`` where no scope is open.
+    with scopes_disabled():
+        has_framework = FrameworkVersion.objects.filter(
+            organisation_id=organisation_id,
+            status__in=(
+                FrameworkVersion.Status.ADOPTED,
+                FrameworkVersion.Status.DRAFT,
+                FrameworkVersion.Status.SUBMITTED,
+            ),
+        ).exists()
+    goal_field = "goals" if has_framework else "catalogue_goals"
     groups_sql, members_sql = _overlap_sql(goal_field)
     org = organisation_id
     with connection.cursor() as cursor:
