@@ -487,6 +487,13 @@ class SubPlanForm(RevisionMixin, forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
     remove_document = forms.BooleanField(required=False, label=_("Het geüploade document verwijderen"))
+    document_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=_("Link naar het document"),
+        help_text=_("Bijvoorbeeld de plek in het documentsysteem of op de website."),
+    )
 
     class Meta:
         model = SubPlan
@@ -494,7 +501,6 @@ class SubPlanForm(RevisionMixin, forms.ModelForm):
         widgets = {"scope": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "review_on": _("Staat in de agenda; de eigenaar krijgt een herinnering."),
-            "document_url": _("Bijvoorbeeld de plek in het documentsysteem of op de website."),
         }
 
     def __init__(self, *args, organisation=None, **kwargs):

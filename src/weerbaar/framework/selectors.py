@@ -421,5 +421,5 @@ def delegation_candidates(version: FrameworkVersion):
         Membership.objects.filter(organisation_id=version.organisation_id)
         .exclude(role=Role.COORDINATOR)
         .select_related("user")
-        .order_by("user__first_name", "user__last_name", "user__email")
+        .order_by("user__full_name", "user__email")
     )
