@@ -467,17 +467,20 @@ def _assets(ids: list[int]) -> list:
 # --- sub-plans ---------------------------------------------------------------------------------
 
 PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# At least one visible character; a web address with a host name (what Django's URLValidator accepts).
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\ufffe\uffff]"
+URL_PATTERN = r"^(?:https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?:[/?#][!-~]*)?)?$"
 
 
 class SubPlanIn(InputSchema):
     kind: Literal[tuple(SubPlan.Kind.values)]
-    title: str = Field(max_length=_max(SubPlan, "title"), min_length=1)
+    title: str = Field(max_length=_max(SubPlan, "title"), min_length=1, pattern=VISIBLE)
     owner_id: Id | None = Field(None, description="Id van het lidmaatschap van de eigenaar.")
     status: Literal[tuple(SubPlan.Status.values)] = SubPlan.Status.PREPARING.value
     adopted_on: datetime.date | None = None
     review_on: datetime.date | None = None
     scope: str = Field("", max_length=10_000)
-    document_url: str = Field("", max_length=_max(SubPlan, "document_url"))
+    document_url: str = Field("", max_length=_max(SubPlan, "document_url"), pattern=URL_PATTERN)
     revision: int | None = Field(
         None, ge=0, le=2**31 - 1, description="De revisie die u las; bij een andere revisie volgt 409."
     )

@@ -515,6 +515,17 @@ class SubPlanForm(RevisionMixin, forms.ModelForm):
         if not self.instance.document:
             del self.fields["remove_document"]
 
+    def clean(self):
+        from .services import subplan_date_problem
+
+        data = super().clean()
+        problem = subplan_date_problem(
+            status=data.get("status"), adopted_on=data.get("adopted_on"), review_on=data.get("review_on")
+        )
+        if problem:
+            self.add_error(*problem)
+        return data
+
     def clean_document(self):
         upload = self.cleaned_data.get("document")
         if not upload:

@@ -546,6 +546,15 @@ class StaleSubPlan(ValidationError):
 SUBPLAN_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
+def subplan_date_problem(*, status, adopted_on, review_on) -> tuple[str, str] | None:
+    """(field, Dutch message) when the dates do not fit the status, else None."""
+    if status == SubPlan.Status.ADOPTED and adopted_on is None:
+        return "adopted_on", _("Vul de datum in waarop het deelplan is vastgesteld.")
+    if adopted_on and review_on and review_on < adopted_on:
+        return "review_on", _("De herziening ligt voor de datum van vaststelling.")
+    return None
+
+
 @transaction.atomic
 def subplan_save(
     *,
@@ -572,14 +581,14 @@ def subplan_save(
     errors = {}
     if owner is not None and owner.organisation_id != organisation.pk:
         errors["owner"] = _("Kies een lid van deze gemeente.")
-    if status == SubPlan.Status.ADOPTED and adopted_on is None:
-        errors["adopted_on"] = _("Vul de datum in waarop het deelplan is vastgesteld.")
-    if adopted_on and review_on and review_on < adopted_on:
-        errors["review_on"] = _("De herziening ligt voor de datum van vaststelling.")
     if document is not None and getattr(document, "size", 0) > SUBPLAN_DOCUMENT_MAX_BYTES:
         errors["document"] = _("Het bestand is groter dan 20 MB.")
     if errors:
         raise ValidationError(errors)
+    # Rules between fields (the form names the field; here they concern the sub-plan as a whole).
+    problem = subplan_date_problem(status=status, adopted_on=adopted_on, review_on=review_on)
+    if problem:
+        raise ValidationError(problem[1], code="invalid")
     if subplan is not None and subplan.pk:
         rows = SubPlan.objects.filter(pk=subplan.pk)
         if expected_revision is not None:
