@@ -154,7 +154,8 @@ def load_demo_frameworks() -> list[Framework]:
 
 
 def demo_word_template() -> bytes:
-    """A small house-style template with docxtpl placeholders, as a municipality would upload."""
+    """A small placeholder template (docxtpl) that leaves out most chapters: the advanced kind,
+    kept for tests of the warning about missing chapters."""
     import io
 
     from docx import Document
@@ -192,10 +193,10 @@ def _add_demo_extras(org, framework, StepComment, WordTemplate) -> None:
             body="Kunnen we in de visie expliciet noemen dat het gemeentehuis gastvrij blijft?",
             membership=board,
         )
-    if coordinator and not WordTemplate.objects.filter(organisation=org).exists():
-        services.word_template_upload(
-            organisation=org, membership=coordinator, name="huisstijl-demostad.docx", content=demo_word_template()
-        )
+    # Demostad's house style: logo, colour and a Word style template, so its export is complete.
+    from .demo_documents import load_house_style_demo
+
+    load_house_style_demo(org, coordinator)
 
 
 def load_for_demo(organisations: dict[str, Organisation]) -> list[Framework]:

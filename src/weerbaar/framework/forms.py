@@ -10,7 +10,7 @@ from weerbaar.knowledge.models import GovernanceVariant, PrincipleCategory
 from weerbaar.risks.forms import DATE, RevisionField, RevisionMixin
 
 from . import selectors
-from .models import FrameworkVersion, Step, StepEntry, SubPlan
+from .models import FrameworkVersion, Step, StepEntry, SubPlan, WordTemplate
 from .services import GoalInput, PrincipleInput, editable_fields
 
 TEXT_LABELS = {
@@ -439,9 +439,27 @@ class CompareForm(forms.Form):
 
 
 class WordTemplateForm(forms.Form):
-    file = forms.FileField(
-        label=_("Word-sjabloon (.docx)"), help_text=_("Maximaal 5 MB. Gebruik de plaatshouders hieronder.")
+    kind = forms.ChoiceField(
+        label=_("Soort sjabloon"),
+        choices=WordTemplate.Kind.choices,
+        initial=WordTemplate.Kind.STYLE,
+        required=False,  # a client that predates style templates sends none: it means placeholders
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Kies een opmaaksjabloon als u het hele kader in uw huisstijl wilt: lettertypen, kleuren, koppen, "
+            "tabelopmaak, paginainstelling en kop- en voetteksten (met logo) komen uit uw bestand, de inhoud "
+            "maakt Weerbaar. Kies een sjabloon met plaatshouders alleen als u zelf bepaalt wat waar staat; "
+            "dan komt alleen in het document wat u met plaatshouders opneemt."
+        ),
     )
+    file = forms.FileField(
+        label=_("Word-bestand (.dotx of .docx)"),
+        help_text=_("Maximaal 5 MB. Een Word-sjabloon (.dotx) of een gewoon Word-document (.docx) in uw huisstijl."),
+        widget=forms.FileInput(attrs={"accept": ".docx,.dotx"}),
+    )
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or WordTemplate.Kind.PLACEHOLDERS
 
 
 # --- sub-plans ---------------------------------------------------------------------------------

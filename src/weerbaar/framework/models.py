@@ -250,11 +250,33 @@ class StepComment(OrganisationOwned):
 
 
 class WordTemplate(OrganisationOwned):
-    """The municipality's own Word template (docxtpl) for exporting the framework."""
+    """The municipality's own Word template for exporting the framework.
+
+    A style template (the usual kind) dresses the complete standard document in the template's
+    styles, page set-up, headers and footers; a placeholder template (advanced) is filled with
+    docxtpl and contains only what its author placed in it.
+    """
+
+    class Kind(models.TextChoices):
+        STYLE = "style", _("Opmaaksjabloon")
+        PLACEHOLDERS = "placeholders", _("Sjabloon met plaatshouders (gevorderd)")
 
     name = models.CharField(_("bestandsnaam"), max_length=200)
+    kind = models.CharField(
+        _("soort sjabloon"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.STYLE,
+        help_text=_(
+            "Opmaaksjabloon: het volledige kader krijgt de opmaak, kop- en voetteksten en paginainstelling "
+            "van uw sjabloon. Sjabloon met plaatshouders: alleen wat u zelf met plaatshouders in het "
+            "sjabloon zet, komt in het document."
+        ),
+    )
     content = models.BinaryField()
     size = models.PositiveIntegerField(default=0)
+    # Chapters of the standard document a placeholder template leaves out, found on upload.
+    missing_chapters = models.JSONField(_("ontbrekende hoofdstukken"), null=True, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 

@@ -491,18 +491,35 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
 @transaction.atomic
-def word_template_upload(*, organisation: Organisation, membership: Membership, name: str, content: bytes):
-    from .documents import validate_word_template
+def word_template_upload(
+    *,
+    organisation: Organisation,
+    membership: Membership,
+    name: str,
+    content: bytes,
+    kind: str = WordTemplate.Kind.PLACEHOLDERS,
+):
+    """Check and store the municipality's Word template. ``kind`` defaults to a placeholder
+    template, what every caller meant before style templates existed; the form offers style first."""
+    from weerbaar.documents.word import as_document
+
+    from .documents import missing_chapters_of, validate_word_template
 
     permissions.require(membership, "framework.edit")
-    validate_word_template(name=name, content=content, max_bytes=MAX_TEMPLATE_BYTES)
+    if kind not in WordTemplate.Kind.values:
+        raise ValidationError({"kind": _("Kies een soort sjabloon.")})
+    validate_word_template(name=name, content=content, max_bytes=MAX_TEMPLATE_BYTES, kind=kind)
     template = WordTemplate.objects.filter(organisation=organisation).first() or WordTemplate(organisation=organisation)
     template.name = name[:200]
-    template.content = content
+    template.kind = kind
+    template.content = as_document(content)  # a .dotx is stored as the document it opens as
+    template.missing_chapters = missing_chapters_of(content) if kind == WordTemplate.Kind.PLACEHOLDERS else []
     template.size = len(content)
     template.uploaded_by = membership.user
     template.save()
-    audit.record_event(instance=template, event="word_template_uploaded", data={"name": template.name})
+    audit.record_event(
+        instance=template, event="word_template_uploaded", data={"name": template.name, "kind": template.kind}
+    )
     return template
 
 

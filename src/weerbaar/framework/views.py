@@ -618,24 +618,50 @@ def word_template(request, org):
                 form.add_error("file", _("Het sjabloon is te groot; het maximum is 5 MB."))
             else:
                 try:
-                    services.word_template_upload(
+                    template = services.word_template_upload(
                         organisation=request.organisation,
                         membership=request.membership,
                         name=upload.name,
                         content=upload.read(),
+                        kind=form.cleaned_data["kind"],
                     )
                 except ValidationError as e:
-                    form.add_error("file", e)
+                    if hasattr(e, "error_dict"):
+                        _apply_validation_error(form, e)
+                    else:
+                        form.add_error("file", e)
                 else:
-                    messages.success(request, _("Het Word-sjabloon is opgeslagen en werkt."))
+                    missing = documents.missing_chapters(template)
+                    if missing:
+                        messages.warning(
+                            request,
+                            _(
+                                "Het sjabloon is opgeslagen en werkt, maar laat deze hoofdstukken van het kader weg: "
+                                "%(chapters)s. Gebruik een opmaaksjabloon om het volledige kader te exporteren."
+                            )
+                            % {"chapters": ", ".join(missing)},
+                        )
+                    else:
+                        messages.success(request, _("Het Word-sjabloon is opgeslagen en werkt."))
+                    if template.kind == WordTemplate.Kind.STYLE and documents.has_placeholders(template):
+                        messages.warning(
+                            request,
+                            _(
+                                "Dit opmaaksjabloon bevat plaatshouders zoals {{ visie }}. Van een opmaaksjabloon "
+                                "gebruikt Weerbaar alleen de opmaak; de plaatshouders worden niet ingevuld. Kies "
+                                "'Sjabloon met plaatshouders' als u wilt dat ze worden ingevuld."
+                            ),
+                        )
                     return redirect("framework:word_template", org=org)
         status = 400
+    template = WordTemplate.objects.filter(organisation=request.organisation).first()
     return TemplateResponse(
         request,
         "framework/word_template.html",
         {
             "form": form,
-            "template": WordTemplate.objects.filter(organisation=request.organisation).first(),
+            "template": template,
+            "missing_chapters": documents.missing_chapters(template),
             "placeholders": documents.PLACEHOLDERS,
             "can_edit": can_edit,
         },
