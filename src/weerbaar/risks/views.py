@@ -65,13 +65,7 @@ class ThemedEditMixin:
 
     edit_rule = "risks.edit_object"
     create_rule = "risks.create_themed"
-
-    def check_permission(self, obj):
-        super().check_permission(obj)
-        if self.request.method == "POST":
-            ids = {int(v) for v in self.request.POST.getlist("themes") if str(v).isdigit()}
-            if ids:
-                self.require("risks.edit_themes", ids)
+    themes_rule = "risks.edit_themes"
 
 
 # --- Integral view -------------------------------------------------------------------------
