@@ -157,7 +157,7 @@ def test_the_migration_gives_copied_items_one_lineage(demostad, coordinator, ado
     v2 = services.version_create_from(source=adopted, membership=coordinator)
     ChosenGoal.objects.filter(version__in=[adopted, v2]).update(lineage="00000000-0000-0000-0000-000000000000")
     ChosenPrinciple.objects.filter(version__in=[adopted, v2]).update(lineage="00000000-0000-0000-0000-000000000000")
-    migration = import_module("weerbaar.framework.migrations.0004_thread_lineage_and_link_report")
+    migration = import_module("weerbaar.framework.migrations.0005_thread_lineage_and_link_report")
     with scopes_disabled():
         migration.set_lineages(apps, None)
         own1 = ChosenGoal.objects.get(version=adopted, catalogue_goal__isnull=True)

@@ -43,7 +43,7 @@ def move_links(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("framework", "0004_thread_lineage_and_link_report"),
+        ("framework", "0005_thread_lineage_and_link_report"),
         ("risks", "0006_overlap_summary_rows"),
     ]
 

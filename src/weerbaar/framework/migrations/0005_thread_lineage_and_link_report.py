@@ -37,7 +37,7 @@ def set_lineages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("framework", "0003_word_template_kind"),
+        ("framework", "0004_subplans_scope_assets_cowriting"),
     ]
 
     operations = [
