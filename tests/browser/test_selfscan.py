@@ -180,5 +180,5 @@ def test_editor_makes_a_new_version_edits_a_question_and_publishes_by_keyboard(l
     press(page, page.get_by_role("button", name="Deze versie publiceren"))
     assert "Versie 2 is gepubliceerd" in page.content()
     press(page, page.get_by_role("link", name="Alle versies"))
-    press(page, page.get_by_role("link", name="Landelijk beeld"))
+    press(page, page.locator("#inhoud").get_by_role("link", name="Landelijk beeld"))
     check(page, "national view")
