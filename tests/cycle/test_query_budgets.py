@@ -57,3 +57,18 @@ def test_list_query_counts_do_not_grow_with_rows(cycle, login, django_assert_max
         with django_assert_max_num_queries(budget):
             assert api.get(url, **headers).status_code == 200
         assert _count(api, url, **headers) == few_api[url], url
+
+
+def test_list_pages_count_their_rows_without_grouping(cycle, login):
+    """The number of rows for the pager is a plain COUNT; the findings per row are counted for the
+    rows on the page only (a joined count would group every matching action or check)."""
+    client = login(member(cycle, "coordinator").user)
+    with scopes_disabled():
+        generate(organisation=cycle, actions=60, checks=20)
+    for url in (f"?jaar={YEAR}&status=open", "controles/"):
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(BASE + url)
+        assert page.status_code == 200
+        counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+        assert counts, url
+        assert not [sql for sql in counts if "GROUP BY" in sql or "JOIN" in sql], url

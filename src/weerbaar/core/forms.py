@@ -51,6 +51,36 @@ class OrganisationSettingsForm(forms.ModelForm):
             "primary_text_colour": _("Tekstkleur op de huisstijlkleur; kies voldoende contrast (minstens 4,5:1)."),
         }
 
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".png,.svg,image/png,image/svg+xml"}),
+        help_text=_(
+            "PNG of SVG, maximaal 512 kB. Het logo staat in de kopbalk en op de documenten die Weerbaar maakt. "
+            "Word-documenten tonen alleen een PNG-logo. "
+            "Een SVG met scripts of verwijzingen naar buiten wordt geweigerd."
+        ),
+    )
+    remove_logo = forms.BooleanField(label=_("Huidig logo verwijderen"), required=False)
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        from .logo import MAX_LOGO_BYTES, UnsafeImage, check_logo
+
+        if upload.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError(
+                _("Het logo is te groot (%(size)s kB); het maximum is %(max)s kB.")
+                % {"size": round(upload.size / 1024), "max": MAX_LOGO_BYTES // 1024}
+            )
+        content = upload.read()
+        try:
+            check_logo(upload.name, content)
+        except UnsafeImage as e:
+            raise forms.ValidationError(e.message)
+        return (upload.name, content)
+
     def clean(self):
         data = super().clean()
         bg, fg = data.get("primary_colour"), data.get("primary_text_colour")

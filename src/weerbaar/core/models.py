@@ -64,6 +64,11 @@ class Organisation(models.Model):
     primary_text_colour = models.CharField(
         _("tekstkleur op huisstijlkleur"), max_length=7, blank=True, validators=[hex_colour]
     )
+    # The municipality's logo (PNG or SVG) for the page header and every document Weerbaar makes.
+    # The file itself is in OrganisationLogo, so that loading the municipality on every request
+    # does not load the picture too.
+    logo_type = models.CharField(_("soort logo"), max_length=20, blank=True, editable=False)
+    logo_updated_at = models.DateTimeField(_("logo gewijzigd op"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,6 +78,31 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def has_logo(self) -> bool:
+        return bool(self.logo_type)
+
+
+class OrganisationLogo(models.Model):
+    """The logo file of one municipality, checked on upload (``documents.uploads.check_logo``).
+
+    Reached only through its municipality (``organisation.logo_file``), never listed or looked
+    up by its own id; changes are logged on the municipality (``logo_type``, ``logo_updated_at``).
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="logo_file"
+    )
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("logo")
+        verbose_name_plural = _("logo's")
+
+    def __str__(self):
+        return str(self.organisation)
 
 
 def clean_text_fields(instance: models.Model) -> None:

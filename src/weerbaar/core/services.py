@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import Invitation, Membership, Organisation, Role
+from .models import Invitation, Membership, Organisation, OrganisationLogo, Role
 
 User = get_user_model()
 
@@ -43,6 +43,35 @@ def organisation_update(*, organisation: Organisation, **fields) -> Organisation
         setattr(organisation, key, value)
     organisation.full_clean()
     organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_logo_set(*, organisation: Organisation, name: str, content: bytes) -> Organisation:
+    """Store a checked logo (PNG or SVG); raises ValidationError with a Dutch message otherwise."""
+    from .logo import UnsafeImage, check_logo
+
+    try:
+        content_type = check_logo(name, content)
+    except UnsafeImage as e:
+        raise ValidationError({"logo": e.message})
+    OrganisationLogo.objects.update_or_create(
+        organisation=organisation, defaults={"content": content, "content_type": content_type}
+    )
+    organisation.logo_type = content_type
+    organisation.logo_updated_at = timezone.now()
+    organisation.save(update_fields=["logo_type", "logo_updated_at"])
+    audit.record_event(instance=organisation, event="logo_uploaded", data={"name": name[:200]})
+    return organisation
+
+
+@transaction.atomic
+def organisation_logo_remove(*, organisation: Organisation) -> Organisation:
+    OrganisationLogo.objects.filter(organisation=organisation).delete()
+    organisation.logo_type = ""
+    organisation.logo_updated_at = timezone.now()
+    organisation.save(update_fields=["logo_type", "logo_updated_at"])
+    audit.record_event(instance=organisation, event="logo_removed", data={})
     return organisation
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("g/<slug:org>/audit/", views.audit_log, name="audit"),
     path("g/<slug:org>/audit/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("g/<slug:org>/instellingen/", views.organisation_settings, name="settings"),
+    path("g/<slug:org>/logo/", views.organisation_logo, name="logo"),
     path("gezondheid/", health.health, name="health"),
     path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
 ]

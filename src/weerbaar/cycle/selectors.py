@@ -6,7 +6,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from weerbaar.core.models import Membership, Organisation
@@ -27,6 +28,19 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def _findings_of(column: str, *conditions) -> Coalesce:
+    """The number of findings of each row, as a correlated subquery: a list's count() leaves it
+    out (a joined ``Count`` would group every matching row), the page computes it for its rows."""
+    findings = (
+        Finding.objects.filter(*conditions, **{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(findings, output_field=IntegerField()), 0)
+
+
 def action_list(
     *,
     organisation: Organisation,
@@ -42,7 +56,7 @@ def action_list(
         Action.objects.filter(organisation=organisation)
         .select_related("owner__user")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order", "name")))
-        .annotate(finding_count=Count("findings", distinct=True))
+        .annotate(finding_count=_findings_of("action"))
     )
     if year:
         qs = qs.filter(year=year)
@@ -197,11 +211,11 @@ def check_list(
         .select_related("owner__user")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order", "name")))
         .annotate(
-            finding_count=Count("findings", distinct=True),
-            open_findings=Count(
-                "findings",
-                filter=Q(findings__action=None, findings__risk=None, findings__deviations=None),
-                distinct=True,
+            finding_count=_findings_of("source_check"),
+            open_findings=_findings_of(
+                "source_check",
+                Q(action=None, risk=None),
+                ~Exists(Deviation.objects.filter(finding=OuterRef("pk"))),
             ),
         )
     )

@@ -16,8 +16,10 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -28,6 +30,15 @@ from .uploads import UnsafeArchive, check_zip_archive
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A built workbook as a download named ``filename``."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 _ZIP_SIGNATURE = b"PK\x03\x04"
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 # OWASP "CSV injection": a cell starting with one of these is a formula to a spreadsheet.
@@ -55,49 +66,69 @@ def _cell_value(value):
     return value
 
 
-def _write_row(ws, number: int, values: Iterable) -> None:
-    """One row of cells; text is always text (no formula, no error code), see the module docstring."""
-    for column, value in enumerate(values, start=1):
+def _text_cell(ws, value: str):
+    """A cell that stays text: openpyxl would write "=..." as a formula and "#N/A" as an error."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    if value.startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True
+    return cell
+
+
+def _row(ws, values: Iterable) -> list:
+    """One row for the streaming sheet; text is always text (no formula, no error code), see the
+    module docstring. Plain values go as they are (fast); only risky text gets its own cell."""
+    row = []
+    for value in values:
         value = _cell_value(value)
         if value is None or value == "":
-            continue
-        cell = ws.cell(row=number, column=column, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # openpyxl would write "=..." as a formula and "#N/A" as an error
-            if value.startswith(FORMULA_PREFIXES):
-                cell.quotePrefix = True
+            row.append(None)
+        elif isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or value.startswith("#")):
+            row.append(_text_cell(ws, value))
+        else:
+            row.append(value)
+    return row
 
 
 def build_workbook(sheets: list[Sheet]) -> bytes:
-    """A workbook with one sheet per :class:`Sheet`: bold frozen header, sensible widths, filters."""
-    wb = Workbook(write_only=False)
-    wb.remove(wb.active)
+    """A workbook with one sheet per :class:`Sheet`: bold frozen header, sensible widths, filters.
+
+    Written in openpyxl's streaming (write-only) mode: rows go to disk as they come, so an export
+    of tens of thousands of rows reads its queryset with ``iterator()`` and never holds every
+    cell in memory. Widths, frozen header and drop-downs are set before the rows; the filter
+    range after them.
+    """
+    wb = Workbook(write_only=True)
     for spec in sheets:
         ws = wb.create_sheet(title=spec.title[:31])
-        _write_row(ws, 1, spec.headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = _HEADER_FILL
-        count = 0
-        for row in spec.rows:
-            count += 1
-            _write_row(ws, count + 1, row)
-        ws.freeze_panes = "A2"
-        if spec.headers:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.headers))}{max(count + 1, 2)}"
         for index, header in enumerate(spec.headers):
             width = spec.widths.get(index, max(12, min(40, len(header) + 4)))
             ws.column_dimensions[get_column_letter(index + 1)].width = width
+        ws.freeze_panes = "A2"
+        header_cells = []
+        for header in spec.headers:
+            value = _cell_value(header)
+            cell = _text_cell(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+            header_cells.append(cell)
+        ws.append(header_cells)
+        count = 0
+        for row in spec.rows:
+            count += 1
+            ws.append(_row(ws, row))
+        if spec.headers:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.headers))}{max(count + 1, 2)}"
         for index, values in spec.choices.items():
             letter = get_column_letter(index + 1)
             dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
             dv.add(f"{letter}2:{letter}5000")
-            ws.add_data_validation(dv)
+            ws.data_validations.append(dv)
         if spec.notes:
             notes = wb.create_sheet(title=(spec.title[:24] + " uitleg")[:31])
-            for number, line in enumerate(spec.notes, start=1):
-                _write_row(notes, number, [line])
             notes.column_dimensions["A"].width = 120
+            for line in spec.notes:
+                notes.append(_row(notes, [line]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

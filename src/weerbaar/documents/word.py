@@ -1,8 +1,14 @@
 """Word (.docx) rendering shared by every app.
 
-Two ways in: :class:`WordDocument` builds a document in Weerbaar's own plain style
-(title page, table of contents, headings, tables, a CONCEPT mark for drafts), and
-:func:`render_template` fills a municipality's own docxtpl template. User templates run in
+Two ways in: :class:`WordDocument` builds a document (title page, table of contents, headings,
+tables, a CONCEPT mark for drafts), and :func:`render_template` fills a municipality's own
+docxtpl template (placeholders).
+
+House style: a :class:`WordDocument` can start FROM a municipality's style template (.dotx or
+.docx, see :func:`open_style_template`): its styles (fonts, colours, headings, table style),
+page set-up, headers and footers (with the logo in them) dress the complete document. Without a
+style template the document has Weerbaar's plain style with the municipality's PNG logo in the
+header (from the active scope, see ``documents.house``). User templates run in
 Jinja's sandbox: a template is data from outside and must not reach Python internals, and
 it must not spend the server's time or memory either (:class:`LimitedEnvironment`).
 
@@ -12,6 +18,7 @@ refuses control characters, and text stored before they were stripped on save st
 
 from __future__ import annotations
 
+import copy
 import io
 import time
 import zipfile
@@ -23,7 +30,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
@@ -31,6 +38,11 @@ from jinja2.visitor import NodeTransformer
 from weerbaar.core.text import clean_line, clean_text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_MAIN_DOCUMENT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_MAIN_TEMPLATE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_MAIN_TEMPLATE_MACROS = b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
+# Styles the document writes with; a template made in Word often lacks the ones it never used.
+_NEEDED_STYLES = ["Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"]
 CONCEPT_COLOUR = RGBColor(0xB0, 0x00, 0x20)
 
 
@@ -50,20 +62,112 @@ def _t(value) -> str:
     return clean_text(str(value if value is not None else ""))
 
 
+def as_document(content: bytes) -> bytes:
+    """A Word template (.dotx) as a document (.docx): the same parts, the main part's content
+    type changed (python-docx and docxtpl open documents only). A .docx comes back unchanged."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        types = archive.read("[Content_Types].xml")
+        if _MAIN_TEMPLATE not in types and _MAIN_TEMPLATE_MACROS not in types:
+            return content
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in archive.infolist():
+                data = archive.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    data = data.replace(_MAIN_TEMPLATE_MACROS, _MAIN_DOCUMENT).replace(_MAIN_TEMPLATE, _MAIN_DOCUMENT)
+                target.writestr(info, data)
+    return out.getvalue()
+
+
+def dotx_from_docx(content: bytes) -> bytes:
+    """A document saved as a Word template (.dotx): the main part's content type changed."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in archive.infolist():
+                data = archive.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    data = data.replace(_MAIN_DOCUMENT, _MAIN_TEMPLATE)
+                target.writestr(info, data)
+    return out.getvalue()
+
+
+def open_style_template(content: bytes):
+    """The style template as an empty document: body cleared, page set-up (the last section),
+    headers, footers, styles, theme and numbering kept. Raises :class:`TemplateError`."""
+    try:
+        doc = Document(io.BytesIO(as_document(content)))
+    except Exception as e:  # zip, XML and package errors come in many types
+        raise TemplateError(_("Het sjabloon kan niet worden geopend: %(error)s.") % {"error": e.__class__.__name__})
+    table_style = None
+    if doc.tables:
+        style = doc.tables[0].style
+        table_style = style.name if style is not None else None
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _add_missing_styles(doc)
+    doc._weerbaar_table_style = table_style
+    return doc
+
+
+def _add_missing_styles(doc) -> None:
+    """Copy Word's standard definitions of the styles we write with, when the template lacks them."""
+    names = {style.name for style in doc.styles}
+    missing = [name for name in _NEEDED_STYLES if name not in names]
+    if not missing:
+        return
+    standard = Document()
+    for name in missing:
+        doc.styles.element.append(copy.deepcopy(standard.styles[name].element))
+
+
 class WordDocument:
-    def __init__(self, *, title: str, concept_label: str | None = None):
-        self.doc = Document()
+    """A document Weerbaar writes. ``style_template``: the bytes of a municipality's style
+    template to start from; ``organisation``: whose logo goes into the header when there is no
+    style template (default: the active scope's municipality)."""
+
+    def __init__(
+        self, *, title: str, concept_label: str | None = None, style_template: bytes | None = None, organisation=None
+    ):
+        self.styled = style_template is not None
+        if self.styled:
+            self.doc = open_style_template(style_template)
+            self.table_style = getattr(self.doc, "_weerbaar_table_style", None) or "Table Grid"
+        else:
+            self.doc = Document()
+            self.table_style = "Table Grid"
+            styles = self.doc.styles
+            styles["Normal"].font.name = "Calibri"
+            styles["Normal"].font.size = Pt(11)
+            self._logo_header(organisation)
         self.doc.core_properties.title = clean_line(str(title))[:255]
-        styles = self.doc.styles
-        styles["Normal"].font.name = "Calibri"
-        styles["Normal"].font.size = Pt(11)
         self.concept_label = concept_label
         if concept_label:
             self._mark_header(concept_label)
 
-    def _mark_header(self, label: str) -> None:
+    def _logo_header(self, organisation) -> None:
+        from .house import logo_png, organisation_of
+
+        png = logo_png(organisation or organisation_of())
+        if not png:
+            return
         for section in self.doc.sections:
             paragraph = section.header.paragraphs[0] if section.header.paragraphs else section.header.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            try:
+                paragraph.add_run().add_picture(io.BytesIO(png), height=Cm(1.5))
+            except Exception:  # a PNG Pillow accepted but python-docx cannot size: leave it out
+                return
+
+    def _mark_header(self, label: str) -> None:
+        for section in self.doc.sections:
+            paragraph = section.header.add_paragraph() if self.styled or _has_picture(section.header) else None
+            if paragraph is None:
+                paragraph = (
+                    section.header.paragraphs[0] if section.header.paragraphs else section.header.add_paragraph()
+                )
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = paragraph.add_run(_t(label))
             run.bold = True
@@ -139,7 +243,10 @@ class WordDocument:
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
         rows = list(rows)
         table = self.doc.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
+        try:
+            table.style = self.table_style
+        except (KeyError, ValueError):
+            table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(_t(text)).bold = True
@@ -387,7 +494,7 @@ def render_template(
     from jinja2 import TemplateError as JinjaError
 
     try:
-        template = DocxTemplate(io.BytesIO(content))
+        template = DocxTemplate(io.BytesIO(as_document(content)))
         # Autoescape: values are written into XML, where "&" and "<" must be escaped.
         template.render(clean_context(context), jinja_env=_sandbox(max_seconds=max_seconds), autoescape=True)
     except TemplateTooHeavy:
@@ -420,6 +527,17 @@ def render_template(
     return out.getvalue()
 
 
+def template_variables(content: bytes) -> set[str]:
+    """The top-level names a docxtpl template uses (``visie``, ``doelen``, ...), body, headers and
+    footers; an empty set when the template cannot be read."""
+    from docxtpl import DocxTemplate
+
+    try:
+        return set(DocxTemplate(io.BytesIO(as_document(content))).get_undeclared_template_variables(_sandbox()))
+    except Exception:  # a broken template is reported by render_template, not here
+        return set()
+
+
 def docx_text(content: bytes) -> str:
     """All visible text of a .docx (paragraphs, tables, headers), for tests and search."""
     doc = Document(io.BytesIO(content))
@@ -429,4 +547,9 @@ def docx_text(content: bytes) -> str:
             parts.extend(cell.text for cell in row.cells)
     for section in doc.sections:
         parts.extend(p.text for p in section.header.paragraphs)
+        parts.extend(p.text for p in section.footer.paragraphs)
     return "\n".join(parts)
+
+
+def _has_picture(part) -> bool:
+    return any(p._p.xpath(".//w:drawing") for p in part.paragraphs)

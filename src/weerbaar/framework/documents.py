@@ -208,22 +208,64 @@ def sample_context() -> dict:
     }
 
 
-def validate_word_template(*, name: str, content: bytes, max_bytes: int) -> None:
-    if not name.lower().endswith(".docx"):
-        raise ValidationError(_("Upload een Word-bestand (.docx). Oudere .doc-bestanden worden niet ondersteund."))
+# The chapters of the standard document and the placeholders that bring each into a placeholder
+# template; a template that uses none of a chapter's placeholders leaves that chapter out.
+CHAPTERS = [
+    (gettext_lazy("Visie"), {"visie", "stappen"}),
+    (gettext_lazy("Scope"), {"scope", "stappen"}),
+    (gettext_lazy("Beveiligingsdoelen"), {"doelen"}),
+    (gettext_lazy("Uitgangspunten"), {"uitgangspunten"}),
+    (gettext_lazy("Kwaliteitssysteem"), {"kwaliteitssysteem", "stappen"}),
+    (gettext_lazy("Bijlage: wettelijk kader"), {"wetten"}),
+]
+
+
+def missing_chapters(template: WordTemplate | None) -> list[str]:
+    """Chapters of the standard document a placeholder template leaves out (none for a style template)."""
+    if template is None or template.kind != WordTemplate.Kind.PLACEHOLDERS:
+        return []
+    if template.missing_chapters is None:  # uploaded before the check existed
+        return missing_chapters_of(bytes(template.content))
+    return list(template.missing_chapters)
+
+
+def has_placeholders(template: WordTemplate) -> bool:
+    """Whether the file holds docxtpl placeholders (a style template uploaded as the wrong kind)."""
+    return bool(word.template_variables(bytes(template.content)))
+
+
+def missing_chapters_of(content: bytes) -> list[str]:
+    used = word.template_variables(content)
+    return [str(label) for label, names in CHAPTERS if not names & used]
+
+
+TEMPLATE_EXTENSIONS = (".docx", ".dotx")
+
+
+def validate_word_template(*, name: str, content: bytes, max_bytes: int, kind: str = WordTemplate.Kind.STYLE) -> None:
+    if not name.lower().endswith(TEMPLATE_EXTENSIONS):
+        raise ValidationError(
+            _(
+                "Upload een Word-bestand (.docx) of Word-sjabloon (.dotx). "
+                "Oudere .doc- en .dot-bestanden worden niet ondersteund."
+            )
+        )
     if len(content) > max_bytes:
         raise ValidationError(
             _("Het sjabloon is te groot (%(size)s MB); het maximum is %(max)s MB.")
             % {"size": round(len(content) / 1024 / 1024, 1), "max": max_bytes // 1024 // 1024}
         )
     if not word.looks_like_docx(content):
-        raise ValidationError(_("Dit bestand is geen geldig Word-document (.docx)."))
+        raise ValidationError(_("Dit bestand is geen geldig Word-document (.docx of .dotx)."))
     try:
         check_zip_archive(io.BytesIO(content))
     except UnsafeArchive as e:
         raise ValidationError(e.message)
     try:
-        word.render_template(content, sample_context(), concept_label=CONCEPT)
+        if kind == WordTemplate.Kind.STYLE:
+            _styled_word(sample_context(), CONCEPT, content)
+        else:
+            word.render_template(content, sample_context(), concept_label=CONCEPT)
     except word.TemplateError as e:
         raise ValidationError(_("Het sjabloon werkt niet: %(error)s") % {"error": e.message})
 
@@ -247,16 +289,33 @@ class WordResult:
 def render_word_result(version: FrameworkVersion, *, use_template: bool = True) -> WordResult:
     context = document_context(version)
     concept = CONCEPT if context["concept"] else None
+    organisation = version.organisation
     if use_template:
-        template = WordTemplate.objects.filter(organisation=version.organisation).first()
+        template = WordTemplate.objects.filter(organisation=organisation).first()
         if template is not None:
             try:
-                return WordResult(word.render_template(bytes(template.content), context, concept_label=concept))
+                if template.kind == WordTemplate.Kind.STYLE:
+                    content = _styled_word(context, concept, bytes(template.content))
+                else:
+                    content = word.render_template(bytes(template.content), context, concept_label=concept)
+                return WordResult(content)
             except word.TemplateError as e:
                 # A template that passed its check can still break on this municipality's real
                 # data (or a limit): the export still arrives, in the standard layout.
-                return WordResult(_standard_word(context, concept), fell_back=True, reason=e.message)
-    return WordResult(_standard_word(context, concept))
+                standard = _standard_word(context, concept, organisation=organisation)
+                return WordResult(standard, fell_back=True, reason=e.message)
+    return WordResult(_standard_word(context, concept, organisation=organisation))
+
+
+def _styled_word(context: dict, concept: str | None, style_template: bytes) -> bytes:
+    try:
+        return _standard_word(context, concept, style_template=style_template)
+    except word.TemplateError:
+        raise
+    except Exception as e:  # a style or part of the template the document cannot use
+        raise word.TemplateError(
+            _("Het opmaaksjabloon kan niet worden gebruikt (%(error)s).") % {"error": e.__class__.__name__}
+        )
 
 
 def fallback_notice(reason: str) -> str:
@@ -281,8 +340,11 @@ def _checklist_rows(block: dict) -> list[tuple[str, str]]:
     return [r for r in rows if r[1]]
 
 
-def _standard_word(c: dict, concept: str | None) -> bytes:
-    doc = word.WordDocument(title=c["titel"], concept_label=concept)
+def _standard_word(c: dict, concept: str | None, *, style_template: bytes | None = None, organisation=None) -> bytes:
+    """The complete standard document; in the municipality's style template when it has one."""
+    doc = word.WordDocument(
+        title=c["titel"], concept_label=concept, style_template=style_template, organisation=organisation
+    )
     lines = [c["gemeente"], _("Versie %(n)s — %(status)s") % {"n": c["versie"], "status": c["status"]}]
     if c["vastgesteld_op"]:
         lines.append(
@@ -361,7 +423,9 @@ def _standard_word(c: dict, concept: str | None) -> bytes:
 
 def render_pdf(version: FrameworkVersion) -> bytes:
     context = document_context(version)
-    return pdf.render_pdf("framework/document_print.html", {"c": context, "concept": CONCEPT})
+    return pdf.render_pdf(
+        "framework/document_print.html", {"c": context, "concept": CONCEPT}, organisation=version.organisation
+    )
 
 
 # --- background jobs -----------------------------------------------------------------------

@@ -34,8 +34,10 @@ class IncidentsConfig(AppConfig):
             search_documents,
         )
 
-        from . import registered
+        from . import registered, signals
         from .demo import load_for_demo
+
+        signals.connect()
 
         post_migrate.connect(_load_catalogue, sender=self, dispatch_uid="incidents.load_catalogue")
         nav_items.register("incidents", NavItem(_("Incidenten"), "incidents:list", "incidents.view"), order=40)

@@ -177,7 +177,13 @@ class Incident(OrganisationOwned):
                 name="incident_one_threat",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "occurred_at"], name="incident_org_occurred")]
+        indexes = [
+            models.Index(fields=["organisation", "occurred_at"], name="incident_org_occurred"),
+            # The register's filters: each reads its matches in date order, and counts them, from the index.
+            models.Index(fields=["organisation", "severity", "occurred_at"], name="incident_org_severity"),
+            models.Index(fields=["organisation", "status", "occurred_at"], name="incident_org_status"),
+            models.Index(fields=["organisation", "place", "occurred_at"], name="incident_org_place"),
+        ]
         verbose_name = _("incident")
         verbose_name_plural = _("incidenten")
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.core.cache import cache
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from weerbaar.core.models import Membership, Organisation
 from weerbaar.documents import charts
+from weerbaar.knowledge.models import Theme
 
 from .models import ExternalReport, Incident, IncidentType, LocalIncidentType, PatternConclusion
 from .permissions import sees_all_confidential
@@ -215,17 +217,6 @@ def _pairs(qs, label: str, minimum: int = 1, limit: int = 15) -> list[tuple[str,
     return [(r[label], r["n"]) for r in rows]
 
 
-def _link_counts(through, column: str, ids_qs, label: str, minimum: int = 1, limit: int = 15):
-    rows = (
-        through.objects.filter(incident_id__in=ids_qs)
-        .values(label)
-        .annotate(n=Count(column))
-        .filter(n__gte=minimum)
-        .order_by("-n", label)[:limit]
-    )
-    return [(r[label], r["n"]) for r in rows]
-
-
 def _bar(key: str, title: str, description: str, pairs: list[tuple[str, int]], series_label: str) -> Figure:
     categories = tuple(str(p[0]) for p in pairs)
     chart = charts.BarChart(
@@ -239,37 +230,78 @@ def _bar(key: str, title: str, description: str, pairs: list[tuple[str, int]], s
     return Figure(chart, [_("Categorie"), series_label], [[p[0], p[1]] for p in pairs], title)
 
 
+def _month_starts(year: int) -> list[datetime.datetime]:
+    """The 25 local month starts from January of the year before ``year`` up to next January."""
+    starts = [timezone.make_aware(datetime.datetime(y, m, 1)) for y in (year - 1, year) for m in range(1, 13)]
+    return [*starts, _year_start(year + 1)]
+
+
+def _interval(field_name: str, bounds: list[datetime.datetime]):
+    """The index ``i`` of the interval ``bounds[i] <= value < bounds[i + 1]`` as a SQL expression.
+
+    A binary search in nested CASE expressions: five comparisons a row for 24 months, where a
+    per-month filter costs 48 and extracting the month in local time (a Python function on
+    SQLite) costs far more. Rows must already lie within ``bounds[0]`` and ``bounds[-1]``."""
+
+    def node(lo: int, hi: int):
+        if hi - lo == 1:
+            return Value(lo)
+        mid = (lo + hi) // 2
+        return Case(
+            When(**{f"{field_name}__lt": bounds[mid]}, then=node(lo, mid)),
+            default=node(mid, hi),
+            output_field=IntegerField(),
+        )
+
+    return node(0, len(bounds) - 1)
+
+
+def _named_counts(qs, relation: str, label: str, minimum: int = 1, limit: int = 15) -> list[tuple[str, int]]:
+    """Incidents per linked object (asset, risk, measure), grouped in the database, busiest first."""
+    key = f"{relation}__{label}"
+    rows = qs.values(key).annotate(n=Count("pk")).filter(n__gte=minimum).order_by("-n", key)[: limit + 1]
+    return [(r[key], r["n"]) for r in rows if r[key] is not None][:limit]
+
+
 def incident_years(qs: QuerySet[Incident]) -> list[int]:
-    rows = qs.annotate(y=ExtractYear("occurred_at")).values_list("y", flat=True).distinct().order_by("-y")
-    return [y for y in rows if y]
+    """The years from the first to the last incident, newest first (two index look-ups)."""
+    dates = qs.order_by().values_list("occurred_at", flat=True)
+    first, last = dates.order_by("occurred_at").first(), dates.order_by("-occurred_at").first()
+    if first is None:
+        return []
+    first, last = timezone.localtime(first).year, timezone.localtime(last).year
+    return list(range(last, max(first, last - 50) - 1, -1))
 
 
-def patterns(*, base: QuerySet[Incident], organisation: Organisation, year: int, names: bool = True) -> Patterns:
+def patterns(
+    *, base: QuerySet[Incident], organisation: Organisation, year: int, names: bool = True, conclusion: bool = True
+) -> Patterns:
     """The patterns of one year over ``base`` (a member's visible incidents, or all for anonymous totals).
 
-    ``names=False`` leaves out the lists that name places, assets, risks and measures.
+    ``names=False`` leaves out the lists that name places, assets, risks and measures. Every
+    figure is one grouped query; the months come from the same query as the types.
     """
+    result = Patterns(year=year, total=0, previous_total=0)
+    starts = _month_starts(year)
+    span = base.filter(occurred_at__gte=starts[0], occurred_at__lt=starts[-1])
     current = in_year(base, year)
-    previous = in_year(base, year - 1)
-    ids = current.values("pk")
-    totals = base.filter(occurred_at__gte=_year_start(year - 1), occurred_at__lt=_year_start(year + 1)).aggregate(
-        now=Count("pk", filter=Q(occurred_at__gte=_year_start(year))),
-        before=Count("pk", filter=Q(occurred_at__lt=_year_start(year))),
-    )
-    result = Patterns(year=year, total=totals["now"], previous_total=totals["before"])
 
-    # Per month, this year beside last year.
+    # Per month and per type, this year beside last year: one grouped query.
     by_month = {y: [0] * 12 for y in (year - 1, year)}
+    by_type: dict[tuple, list[int]] = {}
     rows = (
-        base.filter(occurred_at__gte=_year_start(year - 1), occurred_at__lt=_year_start(year + 1))
-        .annotate(y=ExtractYear("occurred_at"), m=ExtractMonth("occurred_at"))
-        .values("y", "m")
+        span.annotate(month=_interval("occurred_at", starts))
+        .values("month", "incident_type_id", "local_type_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for r in rows:
-        if r["y"] in by_month and r["m"]:
-            by_month[r["y"]][r["m"] - 1] = r["n"]
+        this_year = r["month"] >= 12
+        by_month[year if this_year else year - 1][r["month"] % 12] += r["n"]
+        counts = by_type.setdefault((r["incident_type_id"], r["local_type_id"]), [0, 0])
+        counts[1 if this_year else 0] += r["n"]
+    result.total, result.previous_total = sum(by_month[year]), sum(by_month[year - 1])
+
     month_chart = charts.LineChart(
         key="per-maand",
         title=_("Incidenten per maand, %(year)s naast %(prev)s") % {"year": year, "prev": year - 1},
@@ -293,47 +325,48 @@ def patterns(*, base: QuerySet[Incident], organisation: Organisation, year: int,
         )
     )
 
-    # Per theme and per type, this year beside last year.
-    prev_ids = previous.values("pk")
-    through = Incident.themes.through
+    # Per theme, this year beside last year (an incident can count for several themes).
     theme_rows = (
-        through.objects.filter(Q(incident_id__in=ids) | Q(incident_id__in=prev_ids))
-        .values("theme__name", "theme__order")
-        .annotate(
-            now=Count("incident_id", filter=Q(incident__occurred_at__gte=_year_start(year))),
-            before=Count("incident_id", filter=Q(incident__occurred_at__lt=_year_start(year))),
-        )
-        .order_by("theme__order", "theme__name")
+        span.annotate(this_year=_interval("occurred_at", [starts[0], starts[12], starts[24]]))
+        .values("themes", "this_year")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    by_theme: dict[int, list[int]] = {}
+    for r in theme_rows:
+        if r["themes"] is not None:
+            by_theme.setdefault(r["themes"], [0, 0])[r["this_year"]] += r["n"]
+    themes = Theme.objects.filter(pk__in=by_theme).order_by("order", "name").values_list("pk", "name")
     result.figures.append(
         _compare(
             "per-thema",
             _("Incidenten per thema"),
             _("Aantal incidenten per thema in %(year)s en het jaar ervoor. Een incident kan bij meer thema's horen.")
             % {"year": year},
-            [(r["theme__name"], r["before"], r["now"]) for r in theme_rows],
+            [(name, *by_theme[pk]) for pk, name in themes],
             year,
             _("Thema"),
         )
     )
-    type_rows = (
-        base.filter(occurred_at__gte=_year_start(year - 1), occurred_at__lt=_year_start(year + 1))
-        .values("incident_type__name", "local_type__name")
-        .annotate(
-            now=Count("pk", filter=Q(occurred_at__gte=_year_start(year))),
-            before=Count("pk", filter=Q(occurred_at__lt=_year_start(year))),
-        )
-        .order_by("-now", "incident_type__name", "local_type__name")
+
+    # Per type: names of the (few) catalogue and own types that occur.
+    catalogue = dict(IncidentType.objects.filter(pk__in={k[0] for k in by_type if k[0]}).values_list("pk", "name"))
+    own = dict(
+        LocalIncidentType.objects.filter(pk__in={k[1] for k in by_type if k[1]}).values_list("pk", "name")
+        if any(k[1] for k in by_type)
+        else ()
     )
+    typed = [
+        (catalogue.get(type_id) or own.get(local_id) or _("zonder soort"), counts[0], counts[1])
+        for (type_id, local_id), counts in by_type.items()
+    ]
+    typed.sort(key=lambda r: (-r[2], r[0]))
     result.figures.append(
         _compare(
             "per-soort",
             _("Incidenten per soort"),
             _("Aantal incidenten per soort in %(year)s en het jaar ervoor.") % {"year": year},
-            [
-                (r["incident_type__name"] or r["local_type__name"] or _("zonder soort"), r["before"], r["now"])
-                for r in type_rows
-            ],
+            typed,
             year,
             _("Soort"),
         )
@@ -350,11 +383,12 @@ def patterns(*, base: QuerySet[Incident], organisation: Organisation, year: int,
             )
         )
         result.recurring_places = [p for p in places if p[1] >= 2]
-        result.recurring_assets = _link_counts(Incident.assets.through, "incident_id", ids, "asset__name", minimum=2)
-        result.materialised_risks = _link_counts(Incident.materialised_risks.through, "incident_id", ids, "risk__title")
-        result.failed_measures = _link_counts(Incident.failed_measures.through, "incident_id", ids, "measure__title")
-        result.working_measures = _link_counts(Incident.working_measures.through, "incident_id", ids, "measure__title")
-    result.conclusion = PatternConclusion.objects.filter(organisation=organisation, year=year).first()
+        result.recurring_assets = _named_counts(current, "assets", "name", minimum=2)
+        result.materialised_risks = _named_counts(current, "materialised_risks", "title")
+        result.failed_measures = _named_counts(current, "failed_measures", "title")
+        result.working_measures = _named_counts(current, "working_measures", "title")
+    if conclusion:
+        result.conclusion = PatternConclusion.objects.filter(organisation=organisation, year=year).first()
     return result
 
 
@@ -373,9 +407,28 @@ def _compare(key, title, description, rows: list[tuple[str, int, int]], year: in
     return Figure(chart, [label, str(year - 1), str(year)], [list(r) for r in rows], title)
 
 
+PATTERNS_CACHE_SECONDS = 15 * 60
+
+
 def member_patterns(*, membership: Membership, year: int) -> Patterns:
-    """The patterns page of a member: only what this member may see is counted and named."""
+    """The patterns page of a member: only what this member may see is counted and named.
+
+    The figures are kept in the cache under the municipality's data version (``signals``: every
+    write to incidents, their links and the names shown gives a new version), per member unless
+    the member sees every incident, and per language. The conclusion and the years are read
+    fresh: both are single index look-ups.
+    """
+    from .signals import data_version
+
     base = visible_incidents(membership=membership)
-    result = patterns(base=base, organisation=membership.organisation, year=year)
+    who = "all" if sees_all_confidential(membership) else f"m{membership.pk}"
+    key = "incidents:patterns:{}:{}:{}:{}:{}".format(
+        membership.organisation_id, year, who, get_language() or "", data_version(membership.organisation_id)
+    )
+    result = cache.get(key)
+    if result is None:
+        result = patterns(base=base, organisation=membership.organisation, year=year, conclusion=False)
+        cache.set(key, result, PATTERNS_CACHE_SECONDS)
+    result.conclusion = PatternConclusion.objects.filter(organisation_id=membership.organisation_id, year=year).first()
     result.years = incident_years(base)
     return result

@@ -13,6 +13,7 @@ from weerbaar.knowledge.models import Theme
 from weerbaar.risks.models import Asset, Measure, Risk
 
 from .models import REPORT_HOURS, ExternalReport, Incident, IncidentType
+from .signals import data_changed
 
 PLACES = [f"Locatie {i}" for i in range(60)]
 
@@ -81,3 +82,4 @@ def generate(*, organisation: Organisation, incidents: int, seed: int = 7, confi
         (ExternalReport, reports),
     ):
         model.objects.bulk_create(batch, batch_size=1000)
+    data_changed(organisation.pk)  # bulk_create sends no signals: the cached pattern figures must go
