@@ -43,6 +43,10 @@ PAGES = [
     ("coverage", BASE + "dekking/"),
     ("budget", BASE + "begroting/"),
 ]
+# The 342-municipality check: these, measured right before and right after adding the others.
+MANY = ["bare: API keys page", "integral view", "risks, page 1", "api: 50 risks"]
+MUNICIPALITIES = 342
+PRINCIPLES = 40
 APIS = [
     ("api: me", ME),
     ("api: 50 risks", "/api/v1/risks?limit=50"),
@@ -97,6 +101,7 @@ def seed(scale: float):
             organisation=org, user__email="coordinator@demostad.example"
         )
         _, raw = api_token_create(membership=coordinator, name="bench")
+        framework_number = build_framework(org, coordinator)
     client = Client()
     client.force_login(coordinator.user, backend="django.contrib.auth.backends.ModelBackend")
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
@@ -105,7 +110,68 @@ def seed(scale: float):
         f"{sizes['measures']} measures in Demostad (generated in {time.perf_counter() - t0:.1f}s)"
     )
     connection.close()
-    return cookie, raw
+    return cookie, raw, framework_number
+
+
+def build_framework(org, coordinator) -> int:
+    """A framework version with 40 principles in Demostad (as bench/framework_documents.py): its number."""
+    from django_scopes import scope
+
+    from weerbaar.framework import services
+    from weerbaar.framework.demo import _fill
+    from weerbaar.framework.models import Framework, Step
+    from weerbaar.knowledge.models import Law, Principle
+
+    with scope(organisation=org.pk):
+        if Framework.objects.filter(organisation=org).exists():
+            raise SystemExit("Demostad already has a framework; the bench expects to start one")
+        version = services.framework_start(organisation=org, membership=coordinator).versions.get()
+        _fill(version, coordinator)
+        scope_entry = version.steps.get(step=Step.SCOPE)
+        services.step_save(
+            entry=scope_entry,
+            expected_revision=scope_entry.revision,
+            membership=coordinator,
+            laws=list(Law.objects.published()),
+        )
+        goal_ids = list(version.goals.values_list("pk", flat=True))
+        catalogue = list(Principle.objects.published().order_by("category__order", "order")[:PRINCIPLES])
+        items = [
+            services.PrincipleInput(
+                catalogue_principle=p,
+                text=p.text + " Demostad werkt dit uit in het jaarplan.",
+                goal_ids=goal_ids[i % len(goal_ids) : i % len(goal_ids) + 2],
+            )
+            for i, p in enumerate(catalogue)
+        ]
+        for n in range(PRINCIPLES - len(items)):
+            items.append(
+                services.PrincipleInput(
+                    category=catalogue[0].category, text=f"Eigen uitgangspunt {n + 1}.", goal_ids=goal_ids[:1]
+                )
+            )
+        entry = version.steps.get(step=Step.PRINCIPLES)
+        services.step_save(entry=entry, expected_revision=entry.revision, membership=coordinator, principles=items)
+        assert version.principles.count() == PRINCIPLES
+        return version.number
+
+
+def add_municipalities(total: int) -> int:
+    """Fill the database up to ``total`` municipalities, each with a small register; returns the number added."""
+    from django.db import connection
+    from django_scopes import scopes_disabled
+
+    from weerbaar.core.audit import acting_as
+    from weerbaar.core.models import Organisation
+    from weerbaar.risks.testdata import generate
+
+    with scopes_disabled(), acting_as(None, via="command"):
+        have = Organisation.objects.count()
+        for i in range(total - have):
+            org = Organisation.objects.create(name=f"Benchgemeente {i + 1}", slug=f"benchgemeente-{i + 1}")
+            generate(organisation=org, assets=5, risks=15, measures=30, seed=i)
+    connection.close()
+    return max(0, total - have)
 
 
 def get(port: int, url: str, headers: dict) -> int:
@@ -159,6 +225,56 @@ def load(port: int, url: str, headers: dict, *, seconds: float, concurrency: int
     }
 
 
+def start_server(env: dict, options: list[str]) -> tuple[subprocess.Popen, int]:
+    """gunicorn on a free loopback port, once it answers."""
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "weerbaar.wsgi:application", *options, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=str(ROOT / "src"),
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(600):
+        try:
+            get(port, "/", {})
+            return server, port
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def first_documents(env: dict, headers: dict, number: int) -> list[str]:
+    """The first PDF and Word of a 40-principle framework from a fresh worker (production gunicorn config)."""
+    server, port = start_server(env, ["-c", "python:weerbaar.gunicorn", "--workers", "1"])
+    failed = []
+    try:
+        for label, url, target in (
+            ("PDF", f"/g/demostad/kader/versies/{number}/pdf/", 2.0),
+            ("Word", f"/g/demostad/kader/versies/{number}/word/", 1.0),
+        ):
+            start = time.perf_counter()
+            status = get(port, url, headers)
+            seconds = time.perf_counter() - start
+            if status != 200:
+                raise SystemExit(f"{url} answered {status}")
+            ok = seconds < target
+            failed += [] if ok else [f"first {label}"]
+            print(
+                f"first {label} of a {PRINCIPLES}-principle framework, fresh worker: {seconds:.2f} s "
+                f"(target < {target:g} s): {'ok' if ok else 'MISSED'}"
+            )
+    finally:
+        stop_server(server)
+    return failed
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -167,7 +283,19 @@ def main():
     parser.add_argument("--seconds", type=float, default=5.0, help="load time per URL")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-many", action="store_true", help="skip the 342-municipality check")
+    parser.add_argument("--skip-documents", action="store_true", help="skip the first PDF and Word check")
+    parser.add_argument("--only", default="", help="comma-separated words: measure only the URLs whose label has one")
     args = parser.parse_args()
+    if args.only:
+        words = args.only.split(",")
+        keep = {PAGES[0][0], APIS[0][0]}  # the references of the ratios
+
+        def chosen(items):
+            return [(label, url) for label, url in items if label in keep or any(w in label for w in words)]
+
+        PAGES[:] = chosen(PAGES)
+        APIS[:] = chosen(APIS)
 
     tmp = tempfile.mkdtemp(prefix="weerbaar-http-bench-")
     env = {
@@ -182,39 +310,15 @@ def main():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONPATH": str(ROOT / "src"),
+        # As the production profile: each worker keeps its database connection (with health checks).
+        "DATABASE_CONN_MAX_AGE": "60",
     }
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "WEERBAAR_VAR_DIR")})
     os.environ.update({k: env[k] for k in ("WEERBAAR_ENV", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
-    cookie, token = seed(args.scale)
+    cookie, token, framework_number = seed(args.scale)
 
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "weerbaar.wsgi:application",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=str(ROOT / "src"),
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    server, port = start_server(env, ["--workers", str(args.workers), "--worker-class", "sync"])
     try:
-        for _ in range(100):
-            try:
-                get(port, "/", {})
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("gunicorn did not start")
         web = {"Cookie": cookie, "Host": "127.0.0.1"}
         api = {"Authorization": f"Bearer {token}", "Host": "127.0.0.1"}
         print(
@@ -248,10 +352,42 @@ def main():
                 f"{label:<28}{r['rps']:>8.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{share:>7.0%}   "
                 f">=50% of /api/v1/me req/s: {'ok' if ok else 'MISSED'}"
             )
-        print("all targets met" if not failed else f"targets missed: {', '.join(failed)}")
+        if not args.skip_many:
+            failed += many_municipalities(port, web, api, args)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
+    if not args.skip_documents:
+        failed += first_documents(env, web, framework_number)
+    print("all targets met" if not failed else f"targets missed: {', '.join(failed)}")
+
+
+def many_municipalities(port: int, web: dict, api: dict, args) -> list[str]:
+    """One municipality's pages with 342 municipalities loaded against 2 (target: p50 within 1.2x)."""
+    urls = {label: (url, api if label.startswith("api") else web) for label, url in PAGES + APIS}
+    chosen = [label for label in MANY if label in urls]
+
+    def measure():
+        return {
+            label: load(port, urls[label][0], urls[label][1], seconds=args.seconds, concurrency=args.concurrency)
+            for label in chosen
+        }
+
+    before = measure()
+    t0 = time.perf_counter()
+    added = add_municipalities(MUNICIPALITIES)
+    print(f"added {added} municipalities with 5 assets, 15 risks, 30 measures each in {time.perf_counter() - t0:.0f} s")
+    after = measure()
+    failed = []
+    print(f"{'url':<28}{'p50 2 mun.':>11}{'p50 342':>9}{'ratio':>8}  target")
+    for label in chosen:
+        ratio = after[label]["p50"] / before[label]["p50"]
+        ok = ratio <= 1.2
+        failed += [] if ok else [f"{label} with {MUNICIPALITIES} municipalities"]
+        print(
+            f"{label:<28}{before[label]['p50']:>11.1f}{after[label]['p50']:>9.1f}{ratio:>7.2f}x  "
+            f"<=1.2x (noise allowance): {'ok' if ok else 'MISSED'}"
+        )
+    return failed
 
 
 if __name__ == "__main__":

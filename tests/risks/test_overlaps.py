@@ -1,16 +1,20 @@
 """The integral view's overlaps, found by the database, equal a straightforward computation."""
 
+import io
 from collections import defaultdict
 from itertools import combinations
 
 import pytest
+from django.core.management import call_command
+from django.db.models import F
 from django_scopes import scope, scopes_disabled
 
 from weerbaar.knowledge.models import SecurityGoal, Theme
-from weerbaar.risks import selectors
-from weerbaar.risks.models import Measure
+from weerbaar.risks import selectors, services, summary
+from weerbaar.risks.models import Measure, OverlapSummary, Risk
 from weerbaar.risks.testdata import generate
 
+from ..conftest import member
 from .factories import MeasureFactory, RiskFactory
 
 
@@ -70,3 +74,87 @@ def test_overlap_cases(register):
         after = reference(register)
         assert (risk.pk, goal.pk, sorted([shared.pk, only1.pk, only2.pk, themeless.pk])) in after
         assert found(register, 10_000) == (after, len(after))
+
+
+def kept(organisation):
+    """What the integral view shows: the groups from the kept summary (limit within KEPT_GROUPS)."""
+    return found(organisation, limit=summary.KEPT_GROUPS)
+
+
+def test_the_kept_summary_follows_every_write(register):
+    """Each kind of write that changes an overlap is seen on the next read, without a rebuild by hand."""
+    with scopes_disabled():
+        generate(organisation=register, assets=10, risks=30, measures=90, seed=4)
+    with scope(organisation=register.pk):
+        expected = reference(register)
+        assert kept(register) == (expected[: summary.KEPT_GROUPS], len(expected))
+        row = OverlapSummary.objects.get(organisation=register)
+        assert row.built_generation == row.generation  # the read stored it
+        t1, t2 = Theme.objects.order_by("pk")[:2]
+        goal = SecurityGoal.objects.order_by("pk").first()
+        risk = RiskFactory(organisation=register, reference="KS-R", themes=[t1])
+        a = MeasureFactory(organisation=register, reference="KS-1", themes=[t1])
+        b = MeasureFactory(organisation=register, reference="KS-2", themes=[t2])
+        a.goals.set([goal])
+        b.goals.set([goal])
+        a.risks.add(risk)
+        b.risks.add(risk)
+        assert (risk.pk, goal.pk, [a.pk, b.pk]) in kept(register)[0]
+        assert kept(register)[1] == len(reference(register))
+        b.themes.add(t1)  # a theme in common: no overlap any more
+        assert all(r != risk.pk for r, _, _ in kept(register)[0])
+        b.themes.remove(t1)
+        assert (risk.pk, goal.pk, [a.pk, b.pk]) in kept(register)[0]
+        services.measure_delete(membership=member(register, "coordinator"), measure=b)
+        assert all(r != risk.pk for r, _, _ in kept(register)[0])
+        assert kept(register) == (reference(register)[: summary.KEPT_GROUPS], len(reference(register)))
+        victim = kept(register)[0][0][0]
+        services.risk_delete(membership=member(register, "coordinator"), risk=Risk.objects.get(pk=victim))
+        assert all(r != victim for r, _, _ in kept(register)[0])
+        assert kept(register) == (reference(register)[: summary.KEPT_GROUPS], len(reference(register)))
+
+
+def test_a_write_during_a_rebuild_leaves_the_summary_out_of_date(register, monkeypatch):
+    """The groups are stored as built for the generation read *before* the data: a write that
+    commits while they are computed makes the next read rebuild them."""
+    with scopes_disabled():
+        generate(organisation=register, assets=10, risks=30, measures=90, seed=6)
+    with scope(organisation=register.pk):
+        before = kept(register)
+        compute = summary.compute_groups
+        victim = Measure.objects.get(pk=before[0][0][2][0])
+
+        def with_a_concurrent_write(**kwargs):
+            result = compute(**kwargs)  # computed on the data as it was
+            victim.risks.clear()  # another worker's write lands meanwhile
+            return result
+
+        summary.invalidate(register.pk)
+        monkeypatch.setattr(summary, "compute_groups", with_a_concurrent_write)
+        assert kept(register) == before  # this read saw the old data
+        monkeypatch.setattr(summary, "compute_groups", compute)
+        row = OverlapSummary.objects.get(organisation=register)
+        assert row.built_generation < row.generation
+        assert kept(register) == (reference(register)[: summary.KEPT_GROUPS], len(reference(register)))
+        assert kept(register) != before
+
+
+def test_deleting_a_theme_from_the_catalogue_refreshes_every_summary(register, voorbeeldrecht):
+    with scopes_disabled():
+        generate(organisation=register, assets=10, risks=30, measures=90, seed=7)
+        kept(register)
+        theme = Theme.objects.create(slug="tijdelijk", name="Tijdelijk")
+        OverlapSummary.objects.filter(organisation=register).update(built_generation=F("generation"))
+        theme.delete()
+        row = OverlapSummary.objects.get(organisation=register)
+        assert row.built_generation < row.generation
+        assert OverlapSummary.objects.filter(organisation=voorbeeldrecht).exists()  # made with the municipality
+
+
+def test_rebuild_command(register, voorbeeldrecht):
+    with scopes_disabled():
+        generate(organisation=register, assets=10, risks=30, measures=90, seed=8)
+        OverlapSummary.objects.all().delete()  # e.g. restored without the table's rows
+        call_command("rebuild_overlaps", stdout=io.StringIO())
+        row = OverlapSummary.objects.get(organisation=register)
+        assert row.built_generation == row.generation and row.total == len(reference(register))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from weerbaar.core import permissions
+from weerbaar.core.decorators import apply_validation_error
 from weerbaar.core.models import Membership
 
 from . import files, ics, selectors, services
@@ -38,12 +39,7 @@ def _page(request, queryset):
     return Paginator(queryset, getattr(settings, "PAGE_SIZE", 25)).get_page(request.GET.get("pagina"))
 
 
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+_apply = apply_validation_error
 
 
 def _status(*forms) -> int:
@@ -61,6 +57,42 @@ def _context(request, circle, **extra) -> dict:
         "is_facilitator": permissions.allowed(request.user, "circles.facilitate", circle),
         **extra,
     }
+
+
+def _facilitated(request, circle):
+    """The circle, when this member facilitates it (else 403); found through a member-only selector."""
+    permissions.require(request.user, "circles.facilitate", circle)
+    return circle
+
+
+def _facilitator_posts(request, circle) -> bool:
+    """Whether this member facilitates the circle; a POST by anyone else is refused (403)."""
+    is_facilitator = permissions.allowed(request.user, "circles.facilitate", circle)
+    if request.method == "POST" and not is_facilitator:
+        raise PermissionDenied
+    return is_facilitator
+
+
+def _form_page(request, circle, form, *, title: str, cancel_url: str, save, success: str):
+    """One form on ``circles/form.html``.
+
+    ``save(data)`` calls the service with the cleaned data and returns the redirect to follow;
+    a service's ValidationError is shown at its field (409 when someone else saved in between).
+    """
+    status = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = save(dict(form.cleaned_data))
+        except ValidationError as e:
+            _apply(form, e)
+            if getattr(e, "code", "") == "stale":
+                status = 409
+        else:
+            messages.success(request, success)
+            return response
+    extra = {"form": form, "title": title, "cancel_url": cancel_url}
+    context = _context(request, circle, **extra) if circle is not None else extra
+    return TemplateResponse(request, "circles/form.html", context, status=status or _status(form))
 
 
 # --- my circles ---------------------------------------------------------------------------------
@@ -87,21 +119,20 @@ def mine(request, org=None):
 
 def create(request):
     permissions.require(request.user, "circles.create")
-    form = CircleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        try:
-            circle = services.circle_create(user=request.user, organisation=_active_organisation(request), **data)
-        except ValidationError as e:
-            _apply(form, e)
-        else:
-            messages.success(request, _("De leerkring is aangemaakt. Nodig nu deelnemers uit."))
-            return redirect("circles:members", pk=circle.pk)
-    return TemplateResponse(
+
+    def save(data):
+        data.pop("revision", None)
+        circle = services.circle_create(user=request.user, organisation=_active_organisation(request), **data)
+        return redirect("circles:members", pk=circle.pk)
+
+    return _form_page(
         request,
-        "circles/form.html",
-        {"form": form, "title": _("Nieuwe leerkring"), "cancel_url": reverse("circles:mine")},
-        status=_status(form),
+        None,
+        CircleForm(request.POST or None),
+        title=_("Nieuwe leerkring"),
+        cancel_url=reverse("circles:mine"),
+        save=save,
+        success=_("De leerkring is aangemaakt. Nodig nu deelnemers uit."),
     )
 
 
@@ -169,38 +200,26 @@ def detail(request, pk):
 
 
 def edit(request, pk):
-    circle = selectors.circle_for(request.user, pk)
-    permissions.require(request.user, "circles.facilitate", circle)
-    form = CircleForm(request.POST or None, instance=circle, initial={"revision": circle.revision})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("revision")
-        try:
-            services.circle_update(user=request.user, circle=circle, expected_revision=expected, **data)
-        except ValidationError as e:
-            status = 409 if getattr(e, "code", "") == "stale" else 400
-            _apply(form, e)
-        else:
-            messages.success(request, _("De leerkring is bijgewerkt."))
-            return redirect("circles:detail", pk=circle.pk)
-    return TemplateResponse(
+    circle = _facilitated(request, selectors.circle_for(request.user, pk))
+
+    def save(data):
+        services.circle_update(user=request.user, circle=circle, expected_revision=data.pop("revision"), **data)
+        return redirect("circles:detail", pk=circle.pk)
+
+    return _form_page(
         request,
-        "circles/form.html",
-        _context(
-            request,
-            circle,
-            form=form,
-            title=_("Leerkring wijzigen"),
-            cancel_url=reverse("circles:detail", kwargs={"pk": pk}),
-        ),
-        status=status if status != 200 else _status(form),
+        circle,
+        CircleForm(request.POST or None, instance=circle, initial={"revision": circle.revision}),
+        title=_("Leerkring wijzigen"),
+        cancel_url=reverse("circles:detail", kwargs={"pk": pk}),
+        save=save,
+        success=_("De leerkring is bijgewerkt."),
     )
 
 
 def members(request, pk):
     circle = selectors.circle_for(request.user, pk)
-    is_facilitator = permissions.allowed(request.user, "circles.facilitate", circle)
+    is_facilitator = _facilitator_posts(request, circle)
     form = None
     if is_facilitator:
         form = InviteForm(request.POST or None)
@@ -212,8 +231,6 @@ def members(request, pk):
             else:
                 messages.success(request, _("De uitnodiging staat klaar; de persoon ziet haar bij Leerkringen."))
                 return redirect("circles:members", pk=pk)
-    elif request.method == "POST":
-        raise PermissionDenied
     return TemplateResponse(
         request,
         "circles/members.html",
@@ -272,22 +289,19 @@ def leave(request, pk):
 def preferences(request, pk):
     circle = selectors.circle_for(request.user, pk)
     place = selectors.own_place(request.user, circle)
-    form = PreferencesForm(request.POST or None, initial={"digest": place.digest, "mention_mail": place.mention_mail})
-    if request.method == "POST" and form.is_valid():
-        services.member_preferences(user=request.user, circle=circle, **form.cleaned_data)
-        messages.success(request, _("Uw e-mailinstellingen zijn opgeslagen."))
+
+    def save(data):
+        services.member_preferences(user=request.user, circle=circle, **data)
         return redirect("circles:detail", pk=pk)
-    return TemplateResponse(
+
+    return _form_page(
         request,
-        "circles/form.html",
-        _context(
-            request,
-            circle,
-            form=form,
-            title=_("E-mail over deze leerkring"),
-            cancel_url=reverse("circles:detail", kwargs={"pk": pk}),
-        ),
-        status=_status(form),
+        circle,
+        PreferencesForm(request.POST or None, initial={"digest": place.digest, "mention_mail": place.mention_mail}),
+        title=_("E-mail over deze leerkring"),
+        cancel_url=reverse("circles:detail", kwargs={"pk": pk}),
+        save=save,
+        success=_("Uw e-mailinstellingen zijn opgeslagen."),
     )
 
 
@@ -309,36 +323,28 @@ def meetings(request, pk):
 
 
 def meeting_create(request, pk):
-    circle = selectors.circle_for(request.user, pk)
-    permissions.require(request.user, "circles.facilitate", circle)
-    form = MeetingForm(request.POST or None, with_minutes=False)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        try:
-            meeting = services.meeting_create(user=request.user, circle=circle, **data)
-        except ValidationError as e:
-            _apply(form, e)
-        else:
-            messages.success(request, _("De bijeenkomst is gepland."))
-            return redirect("circles:meeting", pk=meeting.pk)
-    return TemplateResponse(
+    circle = _facilitated(request, selectors.circle_for(request.user, pk))
+
+    def save(data):
+        data.pop("revision", None)
+        meeting = services.meeting_create(user=request.user, circle=circle, **data)
+        return redirect("circles:meeting", pk=meeting.pk)
+
+    return _form_page(
         request,
-        "circles/form.html",
-        _context(
-            request,
-            circle,
-            form=form,
-            title=_("Bijeenkomst plannen"),
-            cancel_url=reverse("circles:meetings", kwargs={"pk": pk}),
-        ),
-        status=_status(form),
+        circle,
+        MeetingForm(request.POST or None, with_minutes=False),
+        title=_("Bijeenkomst plannen"),
+        cancel_url=reverse("circles:meetings", kwargs={"pk": pk}),
+        save=save,
+        success=_("De bijeenkomst is gepland."),
     )
 
 
 def meeting_detail(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
     circle = meeting.circle
-    is_facilitator = permissions.allowed(request.user, "circles.facilitate", circle)
+    is_facilitator = _facilitator_posts(request, circle)
     attendance = {a.member_id: a for a in meeting.attendance.select_related("member__user", "member__organisation")}
     form = None
     if is_facilitator:
@@ -348,8 +354,6 @@ def meeting_detail(request, pk):
             services.attendance_record(user=request.user, meeting=meeting, statuses=form.statuses())
             messages.success(request, _("De aanwezigheid is opgeslagen."))
             return redirect("circles:meeting", pk=pk)
-    elif request.method == "POST":
-        raise PermissionDenied
     return TemplateResponse(
         request,
         "circles/meeting.html",
@@ -367,32 +371,20 @@ def meeting_detail(request, pk):
 
 def meeting_edit(request, pk):
     meeting = selectors.meeting_for(request.user, pk)
-    circle = meeting.circle
-    permissions.require(request.user, "circles.facilitate", circle)
-    form = MeetingForm(request.POST or None, instance=meeting, initial={"revision": meeting.revision})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("revision")
-        try:
-            services.meeting_update(user=request.user, meeting=meeting, expected_revision=expected, **data)
-        except ValidationError as e:
-            status = 409 if getattr(e, "code", "") == "stale" else 400
-            _apply(form, e)
-        else:
-            messages.success(request, _("De bijeenkomst is bijgewerkt."))
-            return redirect("circles:meeting", pk=pk)
-    return TemplateResponse(
+    circle = _facilitated(request, meeting.circle)
+
+    def save(data):
+        services.meeting_update(user=request.user, meeting=meeting, expected_revision=data.pop("revision"), **data)
+        return redirect("circles:meeting", pk=pk)
+
+    return _form_page(
         request,
-        "circles/form.html",
-        _context(
-            request,
-            circle,
-            form=form,
-            title=_("Bijeenkomst wijzigen"),
-            cancel_url=reverse("circles:meeting", kwargs={"pk": pk}),
-        ),
-        status=status if status != 200 else _status(form),
+        circle,
+        MeetingForm(request.POST or None, instance=meeting, initial={"revision": meeting.revision}),
+        title=_("Bijeenkomst wijzigen"),
+        cancel_url=reverse("circles:meeting", kwargs={"pk": pk}),
+        save=save,
+        success=_("De bijeenkomst is bijgewerkt."),
     )
 
 

@@ -257,6 +257,10 @@ class ObjectEditView(SingleObjectMixin, MunicipalView):
     edit_rule: str | None = None
     #: rule asked (without an object) before a new one is offered
     create_rule: str | None = None
+    #: rule asked with the set of theme ids a POST names in ``themes_field`` (a theme expert
+    #: posting themes outside their own is refused with 403 before the form is read)
+    themes_rule: str | None = None
+    themes_field: str = "themes"
     success_message: str = ""
     #: URL name of the object's own page (with ``org`` and ``pk``), where the editor returns
     detail_url_name: str | None = None
@@ -270,6 +274,10 @@ class ObjectEditView(SingleObjectMixin, MunicipalView):
             self.require(self.edit_rule, obj)
         elif obj is None and self.create_rule:
             self.require(self.create_rule)
+        if self.themes_rule and self.request.method == "POST":
+            ids = {int(v) for v in self.request.POST.getlist(self.themes_field) if str(v).isdigit()}
+            if ids:
+                self.require(self.themes_rule, ids)
 
     def alter_object(self, obj):
         """Adjust the object (or the new object's defaults) before the form sees it."""
@@ -287,7 +295,13 @@ class ObjectEditView(SingleObjectMixin, MunicipalView):
         raise NotImplementedError
 
     def saved_values(self, form, current) -> dict:
-        """What the other person saved, keyed by form field, for the difference table."""
+        """What the other person saved, keyed by form field, for the difference table.
+
+        A plain form that fills itself from a row declares ``initial_for(row)``; that is used.
+        """
+        initial_for = getattr(type(form), "initial_for", None)
+        if initial_for is not None:
+            return initial_for(current)
         return model_to_dict(current, fields=list(form._meta.fields))
 
     def get_title(self, obj) -> str:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, create_model
 
 from weerbaar.api.schemas import InputSchema
 from weerbaar.knowledge.models import SecurityGoal, Theme
@@ -64,6 +64,42 @@ def _links(rows: list, **relations: tuple) -> list:
     return rows
 
 
+class RowIn(InputSchema):
+    """What every row of the plan and the checks takes: an own reference and the revision read."""
+
+    reference: Reference = ""
+    revision: RevisionIn = Field(None, description=REVISION)
+
+
+class RowOut(Schema):
+    """What every row of the plan and the checks answers with."""
+
+    id: int
+    reference: str
+    revision: int
+
+
+def _list_schema(name: str, item: type[Schema]) -> type[Schema]:
+    """A page of rows: ``{"count": ..., "items": [...]}`` (named, as its component in the OpenAPI document)."""
+    return create_model(name, __base__=Schema, __module__=__name__, count=(int, ...), items=(list[item], ...))
+
+
+def _payload_data(payload: RowIn, **slugs) -> tuple[dict, int | None]:
+    """The service's keyword arguments from a request body, and the revision the client read.
+
+    ``owner_id`` and ``finding_id`` become ``owner`` and ``finding``; the fields named in
+    ``slugs`` (field=model) turn from slugs into ids (an unknown slug is a 422 at that field).
+    """
+    data = payload.dict()
+    expected = data.pop("revision")
+    for name in ("owner", "finding"):
+        if f"{name}_id" in data:
+            data[name] = data.pop(f"{name}_id")
+    for field, model in slugs.items():
+        data[field] = _by_slugs(model, data[field], field)
+    return data, expected
+
+
 def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
     found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     missing = [s for s in slugs if s not in found]
@@ -79,7 +115,7 @@ def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
 SettableStatus = Literal[tuple(s.value for s in services.SETTABLE_STATUSES)]
 
 
-class ActionIn(InputSchema):
+class ActionIn(RowIn):
     title: Title
     year: Year | None = None
     description: Text = ""
@@ -90,13 +126,9 @@ class ActionIn(InputSchema):
     measures: list[Id] = Field([], max_length=LIST_MAX)
     risks: list[Id] = Field([], max_length=LIST_MAX)
     goals: list[Slug] = Field([], max_length=LIST_MAX)
-    reference: Reference = ""
-    revision: RevisionIn = Field(None, description=REVISION)
 
 
-class ActionOut(Schema):
-    id: int
-    reference: str
+class ActionOut(RowOut):
     year: int
     title: str
     description: str
@@ -111,12 +143,9 @@ class ActionOut(Schema):
     risks: list[int]
     goals: list[str]
     findings: list[int]
-    revision: int
 
 
-class ActionList(Schema):
-    count: int
-    items: list[ActionOut]
+ActionList = _list_schema("ActionList", ActionOut)
 
 
 ACTION_LINKS = {
@@ -162,12 +191,7 @@ def action_detail(request, action_id: PathId):
 
 
 def _action_data(payload: ActionIn) -> tuple[dict, int | None]:
-    data = payload.dict()
-    expected = data.pop("revision")
-    data["owner"] = data.pop("owner_id")
-    data["themes"] = _by_slugs(Theme, data["themes"], "themes")
-    data["goals"] = _by_slugs(SecurityGoal, data["goals"], "goals")
-    return data, expected
+    return _payload_data(payload, themes=Theme, goals=SecurityGoal)
 
 
 @router.post("/actions", response={201: ActionOut}, summary="Actie toevoegen")
@@ -214,7 +238,7 @@ def action_delete(request, action_id: PathId):
 # --- Checks --------------------------------------------------------------------------------
 
 
-class CheckIn(InputSchema):
+class CheckIn(RowIn):
     title: Title
     kind: Literal[tuple(Check.Kind.values)] = Check.Kind.INTERNAL.value
     date: datetime.date
@@ -225,13 +249,9 @@ class CheckIn(InputSchema):
     themes: list[Slug] = Field([], max_length=LIST_MAX)
     measures: list[Id] = Field([], max_length=LIST_MAX)
     assets: list[Id] = Field([], max_length=LIST_MAX)
-    reference: Reference = ""
-    revision: RevisionIn = Field(None, description=REVISION)
 
 
-class CheckOut(Schema):
-    id: int
-    reference: str
+class CheckOut(RowOut):
     title: str
     kind: str
     date: datetime.date
@@ -243,12 +263,9 @@ class CheckOut(Schema):
     measures: list[int]
     assets: list[int]
     findings: list[int]
-    revision: int
 
 
-class CheckList(Schema):
-    count: int
-    items: list[CheckOut]
+CheckList = _list_schema("CheckList", CheckOut)
 
 
 CHECK_LINKS = {
@@ -286,10 +303,7 @@ def check_detail(request, check_id: PathId):
 
 
 def _check_save(request, payload: CheckIn, check=None):
-    data = payload.dict()
-    expected = data.pop("revision")
-    data["owner"] = data.pop("owner_id")
-    data["themes"] = _by_slugs(Theme, data["themes"], "themes")
+    data, expected = _payload_data(payload, themes=Theme)
     saved = services.check_save(
         organisation=request.organisation,
         membership=request.membership,
@@ -319,19 +333,15 @@ def check_delete(request, check_id: PathId):
 # --- Findings ------------------------------------------------------------------------------
 
 
-class FindingIn(InputSchema):
+class FindingIn(RowIn):
     title: Title
     severity: Literal[tuple(Finding.Severity.values)] = Finding.Severity.MEDIUM.value
     description: Text = ""
     action_id: Id | None = Field(None, description="De verbeteractie die de bevinding opvolgt.")
     risk_id: Id | None = Field(None, description="Het nieuwe of gewijzigde risico dat uit de bevinding volgt.")
-    reference: Reference = ""
-    revision: RevisionIn = Field(None, description=REVISION)
 
 
-class FindingOut(Schema):
-    id: int
-    reference: str
+class FindingOut(RowOut):
     check_id: int
     title: str
     description: str
@@ -339,12 +349,9 @@ class FindingOut(Schema):
     action_id: int | None
     risk_id: int | None
     deviations: list[int]
-    revision: int
 
 
-class FindingList(Schema):
-    count: int
-    items: list[FindingOut]
+FindingList = _list_schema("FindingList", FindingOut)
 
 
 def _finding_out(f: Finding) -> dict:
@@ -374,8 +381,7 @@ def finding_detail(request, finding_id: PathId):
 
 
 def _finding_save(request, payload: FindingIn, check: Check, finding=None):
-    data = payload.dict()
-    expected = data.pop("revision")
+    data, expected = _payload_data(payload)
     action_id, risk_id = data.pop("action_id"), data.pop("risk_id")
     with transaction.atomic():
         saved = services.finding_save(
@@ -417,7 +423,7 @@ def finding_delete(request, finding_id: PathId):
 # --- Deviations ----------------------------------------------------------------------------
 
 
-class DeviationIn(InputSchema):
+class DeviationIn(RowIn):
     title: Title
     reason: Annotated[str, Field(min_length=1, max_length=TEXT_MAX_LENGTH, pattern=VISIBLE)]
     accepted_by: Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE)]
@@ -427,13 +433,9 @@ class DeviationIn(InputSchema):
     themes: list[Slug] = Field([], max_length=LIST_MAX)
     measures: list[Id] = Field([], max_length=LIST_MAX)
     ended: bool = False
-    reference: Reference = ""
-    revision: RevisionIn = Field(None, description=REVISION)
 
 
-class DeviationOut(Schema):
-    id: int
-    reference: str
+class DeviationOut(RowOut):
     title: str
     reason: str
     accepted_by: str
@@ -444,12 +446,9 @@ class DeviationOut(Schema):
     finding_id: int | None
     themes: list[str]
     measures: list[int]
-    revision: int
 
 
-class DeviationList(Schema):
-    count: int
-    items: list[DeviationOut]
+DeviationList = _list_schema("DeviationList", DeviationOut)
 
 
 DEVIATION_LINKS = {
@@ -481,11 +480,7 @@ def deviation_detail(request, deviation_id: PathId):
 
 
 def _deviation_save(request, payload: DeviationIn, deviation=None):
-    data = payload.dict()
-    expected = data.pop("revision")
-    data["owner"] = data.pop("owner_id")
-    data["finding"] = data.pop("finding_id")
-    data["themes"] = _by_slugs(Theme, data["themes"], "themes")
+    data, expected = _payload_data(payload, themes=Theme)
     saved = services.deviation_save(
         organisation=request.organisation,
         membership=request.membership,

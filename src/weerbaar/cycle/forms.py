@@ -9,7 +9,7 @@ from weerbaar.knowledge.models import SecurityGoal, Theme
 from weerbaar.risks.forms import DATE, TEXT_MAX_LENGTH, RevisionField, RevisionMixin, ThemesField, _theme_queryset
 from weerbaar.risks.models import Asset, Measure, Risk
 
-from .models import Action, Check, Deviation, Finding
+from .models import Action, Check, Finding
 from .services import SETTABLE_STATUSES
 
 
@@ -41,7 +41,59 @@ def _members(organisation):
     return Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__full_name")
 
 
-class ActionForm(RevisionMixin, forms.Form):
+def _rows_field(label, model):
+    """Several rows of the municipality's register (measures, risks, assets), in a list box."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=MULTI_HELP,
+    )
+
+
+def _reference_field():
+    return forms.CharField(
+        label=_("Kenmerk"), required=False, max_length=20, help_text=_("Leeg laten: Weerbaar kiest een kenmerk.")
+    )
+
+
+class CycleForm(RevisionMixin, forms.Form):
+    """An edit form of the plan or the checks: its fields are named as the model's fields.
+
+    The choices of the municipality's own rows (owner, measures, risks, assets) and of the
+    themes this member may use are set per request; ``initial_for`` reads a saved row back.
+    """
+
+    def __init__(self, *args, organisation=None, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        querysets = {
+            "owner": lambda: _members(organisation),
+            "measures": lambda: Measure.objects.filter(organisation=organisation).order_by("reference"),
+            "risks": lambda: Risk.objects.filter(organisation=organisation).order_by("reference"),
+            "assets": lambda: Asset.objects.filter(organisation=organisation).order_by("name"),
+            "themes": lambda: _theme_queryset(membership),
+        }
+        for name, queryset in querysets.items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset()
+
+    @classmethod
+    def initial_for(cls, obj) -> dict:
+        """The form's values for a saved row (links as lists), for editing and the difference table."""
+        return {
+            name: list(getattr(obj, name).all())
+            if isinstance(field, forms.ModelMultipleChoiceField)
+            else getattr(obj, name)
+            for name, field in cls.base_fields.items()
+        }
+
+    def service_kwargs(self) -> dict:
+        data, data["expected_revision"] = self.pop_revision()
+        return data
+
+
+class ActionForm(CycleForm):
     title = forms.CharField(label=_("Titel"), max_length=200)
     description = forms.CharField(
         label=_("Omschrijving"), required=False, max_length=TEXT_MAX_LENGTH, widget=_textarea(3)
@@ -55,58 +107,16 @@ class ActionForm(RevisionMixin, forms.Form):
     due_date = forms.DateField(label=_("Uiterste datum"), required=False, widget=DATE)
     status = forms.ChoiceField(label=_("Status"), choices=[(s.value, s.label) for s in SETTABLE_STATUSES])
     themes = ThemesField(required=False, help_text=_("Thema-experts maken acties binnen hun eigen thema's."))
-    measures = forms.ModelMultipleChoiceField(
-        label=_("Maatregelen"),
-        queryset=Measure.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=MULTI_HELP,
-    )
-    risks = forms.ModelMultipleChoiceField(
-        label=_("Risico's"),
-        queryset=Risk.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=MULTI_HELP,
-    )
+    measures = _rows_field(_("Maatregelen"), Measure)
+    risks = _rows_field(_("Risico's"), Risk)
     goals = forms.ModelMultipleChoiceField(
         label=_("Beveiligingsdoelen"),
         queryset=SecurityGoal.objects.order_by("order", "name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    reference = forms.CharField(
-        label=_("Kenmerk"), required=False, max_length=20, help_text=_("Leeg laten: Weerbaar kiest een kenmerk.")
-    )
+    reference = _reference_field()
     revision = RevisionField()
-
-    def __init__(self, *args, organisation, membership, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(organisation)
-        self.fields["measures"].queryset = Measure.objects.filter(organisation=organisation).order_by("reference")
-        self.fields["risks"].queryset = Risk.objects.filter(organisation=organisation).order_by("reference")
-        self.fields["themes"].queryset = _theme_queryset(membership)
-
-    @staticmethod
-    def initial_for(action: Action) -> dict:
-        return {
-            "title": action.title,
-            "description": action.description,
-            "year": action.year,
-            "owner": action.owner,
-            "due_date": action.due_date,
-            "status": action.status,
-            "themes": list(action.themes.all()),
-            "measures": list(action.measures.all()),
-            "risks": list(action.risks.all()),
-            "goals": list(action.goals.all()),
-            "reference": action.reference,
-            "revision": action.revision,
-        }
-
-    def service_kwargs(self) -> dict:
-        data, data["expected_revision"] = self.pop_revision()
-        return data
 
 
 class ActionFilterForm(forms.Form):
@@ -137,7 +147,7 @@ class ActionStatusForm(forms.Form):
     revision = RevisionField()
 
 
-class CheckForm(RevisionMixin, forms.Form):
+class CheckForm(CycleForm):
     title = forms.CharField(label=_("Titel"), max_length=200)
     kind = forms.ChoiceField(label=_("Soort controle"), choices=Check.Kind.choices)
     date = forms.DateField(label=_("Datum"), widget=DATE)
@@ -153,52 +163,10 @@ class CheckForm(RevisionMixin, forms.Form):
         label=_("Opzet en uitkomst"), required=False, max_length=TEXT_MAX_LENGTH, widget=_textarea(4)
     )
     themes = ThemesField(required=False, label=_("Reikwijdte: thema's"))
-    measures = forms.ModelMultipleChoiceField(
-        label=_("Reikwijdte: maatregelen"),
-        queryset=Measure.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=MULTI_HELP,
-    )
-    assets = forms.ModelMultipleChoiceField(
-        label=_("Reikwijdte: bedrijfsmiddelen"),
-        queryset=Asset.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=MULTI_HELP,
-    )
-    reference = forms.CharField(
-        label=_("Kenmerk"), required=False, max_length=20, help_text=_("Leeg laten: Weerbaar kiest een kenmerk.")
-    )
+    measures = _rows_field(_("Reikwijdte: maatregelen"), Measure)
+    assets = _rows_field(_("Reikwijdte: bedrijfsmiddelen"), Asset)
+    reference = _reference_field()
     revision = RevisionField()
-
-    def __init__(self, *args, organisation, membership, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(organisation)
-        self.fields["measures"].queryset = Measure.objects.filter(organisation=organisation).order_by("reference")
-        self.fields["assets"].queryset = Asset.objects.filter(organisation=organisation).order_by("name")
-        self.fields["themes"].queryset = _theme_queryset(membership)
-
-    @staticmethod
-    def initial_for(check: Check) -> dict:
-        return {
-            "title": check.title,
-            "kind": check.kind,
-            "date": check.date,
-            "status": check.status,
-            "performed_by": check.performed_by,
-            "owner": check.owner,
-            "summary": check.summary,
-            "themes": list(check.themes.all()),
-            "measures": list(check.measures.all()),
-            "assets": list(check.assets.all()),
-            "reference": check.reference,
-            "revision": check.revision,
-        }
-
-    def service_kwargs(self) -> dict:
-        data, data["expected_revision"] = self.pop_revision()
-        return data
 
 
 class CheckFilterForm(forms.Form):
@@ -207,26 +175,13 @@ class CheckFilterForm(forms.Form):
     jaar = forms.IntegerField(label=_("Jaar"), required=False, min_value=2000, max_value=2100)
 
 
-class FindingForm(RevisionMixin, forms.Form):
+class FindingForm(CycleForm):
     title = forms.CharField(label=_("Bevinding"), max_length=200)
     severity = forms.TypedChoiceField(label=_("Ernst"), coerce=int, choices=Finding.Severity.choices, initial=2)
     description = forms.CharField(
         label=_("Toelichting"), required=False, max_length=TEXT_MAX_LENGTH, widget=_textarea(4)
     )
     revision = RevisionField()
-
-    @staticmethod
-    def initial_for(finding: Finding) -> dict:
-        return {
-            "title": finding.title,
-            "severity": finding.severity,
-            "description": finding.description,
-            "revision": finding.revision,
-        }
-
-    def service_kwargs(self) -> dict:
-        data, data["expected_revision"] = self.pop_revision()
-        return data
 
 
 class FindingFilterForm(forms.Form):
@@ -255,7 +210,7 @@ class FindingRiskLinkForm(forms.Form):
         self.fields["risk"].queryset = Risk.objects.filter(organisation=organisation).order_by("reference")
 
 
-class DeviationForm(RevisionMixin, forms.Form):
+class DeviationForm(CycleForm):
     title = forms.CharField(label=_("Afwijking"), max_length=200)
     reason = forms.CharField(label=_("Reden van acceptatie"), max_length=TEXT_MAX_LENGTH, widget=_textarea(4))
     accepted_by = forms.CharField(
@@ -268,43 +223,10 @@ class DeviationForm(RevisionMixin, forms.Form):
         label=_("Geldig tot"), widget=DATE, help_text=_("Daarna beoordeelt de eigenaar de afwijking opnieuw.")
     )
     themes = ThemesField(required=False)
-    measures = forms.ModelMultipleChoiceField(
-        label=_("Maatregelen waarvan wordt afgeweken"),
-        queryset=Measure.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=MULTI_HELP,
-    )
+    measures = _rows_field(_("Maatregelen waarvan wordt afgeweken"), Measure)
     ended = forms.BooleanField(label=_("Beëindigd (de afwijking bestaat niet meer)"), required=False)
-    reference = forms.CharField(
-        label=_("Kenmerk"), required=False, max_length=20, help_text=_("Leeg laten: Weerbaar kiest een kenmerk.")
-    )
+    reference = _reference_field()
     revision = RevisionField()
-
-    def __init__(self, *args, organisation, membership, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(organisation)
-        self.fields["measures"].queryset = Measure.objects.filter(organisation=organisation).order_by("reference")
-        self.fields["themes"].queryset = _theme_queryset(membership)
-
-    @staticmethod
-    def initial_for(deviation: Deviation) -> dict:
-        return {
-            "title": deviation.title,
-            "reason": deviation.reason,
-            "accepted_by": deviation.accepted_by,
-            "owner": deviation.owner,
-            "expires_on": deviation.expires_on,
-            "themes": list(deviation.themes.all()),
-            "measures": list(deviation.measures.all()),
-            "ended": deviation.ended,
-            "reference": deviation.reference,
-            "revision": deviation.revision,
-        }
-
-    def service_kwargs(self) -> dict:
-        data, data["expected_revision"] = self.pop_revision()
-        return data
 
 
 class DeviationFilterForm(forms.Form):

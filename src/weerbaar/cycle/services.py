@@ -11,137 +11,43 @@ self-scan answer); a finding becomes an action with :func:`finding_to_action`.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weerbaar.core import audit, permissions
+from weerbaar.core import audit, permissions, registers
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import Prepared, StaleRevision, write_prepared
+from weerbaar.core.registers import check_revision as _check_revision
+from weerbaar.core.registers import claim_revision as _claim_revision
 from weerbaar.core.text import clean_line
 from weerbaar.knowledge.models import SecurityGoal, Theme
 from weerbaar.risks import services as risk_services
 from weerbaar.risks.models import Asset, Measure, Risk
-from weerbaar.risks.services import StaleRevision
 
 from .models import Action, Check, Deviation, Finding
 
-__all__ = ["StaleRevision"]
+__all__ = ["Prepared", "StaleRevision", "write_prepared"]
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-REFERENCE_PREFIX = {Action: "A-", Check: "C-", Finding: "B-", Deviation: "AF-"}
 
 
-# --- references ----------------------------------------------------------------------------
+# --- references and writing (shared with every register: core.registers) --------------------
 
 
-class ReferenceAllocator:
+class ReferenceAllocator(registers.ReferenceAllocator):
     """Hands out the next free reference (A-001, C-001, B-001, AF-001) for a model in one municipality."""
 
-    def __init__(self, model, organisation: Organisation):
-        self.prefix = REFERENCE_PREFIX[model]
-        pattern = re.compile(re.escape(self.prefix) + r"(\d+)$")
-        refs = model.objects.filter(organisation=organisation, reference__startswith=self.prefix).values_list(
-            "reference", flat=True
-        )
-        self.last = max((int(m.group(1)) for r in refs if (m := pattern.match(r))), default=0)
-
-    def next(self, taken: set[str] | None = None) -> str:
-        while True:
-            self.last += 1
-            reference = f"{self.prefix}{self.last:03d}"
-            if not taken or reference not in taken:
-                return reference
+    prefixes = {Action: "A-", Check: "C-", Finding: "B-", Deviation: "AF-"}
 
 
 def _assign_reference(instance, reference: str, allocator=None, taken: set[str] | None = None) -> None:
-    model = type(instance)
-    reference = (reference or "").strip() or instance.reference
-    if reference:
-        message = _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}
-        if taken is not None and reference in taken:
-            raise ValidationError({"reference": ValidationError(message, code="exists")})
-        clash = model.objects.filter(organisation_id=instance.organisation_id, reference=reference)
-        if instance.pk:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            raise ValidationError({"reference": ValidationError(message, code="exists")})
-    instance.reference = reference or (allocator or ReferenceAllocator(model, instance.organisation)).next(taken)
-    instance._auto_reference = not reference
-    if taken is not None:
-        taken.add(instance.reference)
-
-
-def _reallocate_if_taken(instance) -> None:
-    """Two people adding a row at once were both offered the next number (A-030).
-
-    The municipality's row is locked (PostgreSQL; SQLite writers already take turns), so the
-    second writer sees the first one's row and takes the next free number instead of failing.
-    """
-    model = type(instance)
-    list(Organisation.objects.select_for_update().filter(pk=instance.organisation_id).values_list("pk", flat=True))
-    if model.objects.filter(organisation_id=instance.organisation_id, reference=instance.reference).exists():
-        instance.reference = ReferenceAllocator(model, instance.organisation).next()
-
-
-# --- optimistic locking and writing -----------------------------------------------------
-
-
-def _check_revision(instance, expected_revision: int | None) -> None:
-    if expected_revision is not None and instance is not None and instance.pk:
-        current = type(instance).objects.get(pk=instance.pk)
-        if current.revision != expected_revision:
-            raise StaleRevision(current)
-
-
-def _claim_revision(instance, expected_revision: int | None) -> None:
-    """Of two saves that started from the same revision exactly one wins; the other is stale."""
-    if not instance.pk:
-        instance.revision = 0
-        return
-    model = type(instance)
-    rows = model.objects.filter(pk=instance.pk)
-    if expected_revision is not None:
-        rows = rows.filter(revision=expected_revision)
-    if not rows.update(revision=F("revision") + 1):
-        raise StaleRevision(model.objects.get(pk=instance.pk))
-    instance.revision = model.objects.filter(pk=instance.pk).values_list("revision", flat=True).get()
-
-
-@dataclass
-class Prepared:
-    """A checked, not yet written row with the many-to-many ids to set after saving it."""
-
-    instance: object
-    m2m: dict[str, list[int]] = field(default_factory=dict)
-    expected_revision: int | None = None
-
-
-def write_prepared(prepared: Prepared):
-    """Claim the revision, save (moving to the next free reference if someone took it), set links."""
-    instance = prepared.instance
-    _claim_revision(instance, prepared.expected_revision)
-    if not instance.pk and getattr(instance, "_auto_reference", False):
-        _reallocate_if_taken(instance)
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError:
-        raise ValidationError(
-            {
-                "reference": ValidationError(
-                    _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": instance.reference}, code="exists"
-                )
-            }
-        )
-    for name, ids in prepared.m2m.items():
-        getattr(instance, name).set(ids)
-    return instance
+    registers.assign_reference(instance, reference, ReferenceAllocator, allocator, taken)
 
 
 def _full_clean(instance) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import org_permission
+from weerbaar.documents.excel import xlsx_response
 from weerbaar.risks.forms import RiskForm
 from weerbaar.risks.models import Measure
 from weerbaar.risks.selectors import scale_for
@@ -56,19 +56,53 @@ class CycleMixin:
         return {**super().base_context(), **_flags(self.membership)}
 
 
-class ThemedEditMixin:
-    """A theme expert posting themes outside their own is refused (403), as in the register."""
+class CycleDetailView(CycleMixin, generic.ObjectDetailView):
+    """An action, check, finding or deviation: its page says whether this member may change it."""
+
+    def get_extra_context(self, obj):
+        return {"can_edit": self.allowed("cycle.edit_object", obj)}
+
+
+class CycleEditView(CycleMixin, generic.ObjectEditView):
+    """Edit an action, check or deviation: a theme expert posting themes outside their own is refused (403)."""
 
     permission = "cycle.create"
     edit_rule = "cycle.edit_object"
     create_rule = "cycle.create"
+    themes_rule = "cycle.edit_themes"
+
+    def new_initial(self) -> dict:
+        """The form's starting values for a new row."""
+        return {}
+
+    def get_form_kwargs(self, obj):
+        initial = self.form_class.initial_for(obj) if obj else self.new_initial()
+        return {"initial": initial, "organisation": self.organisation, "membership": self.membership}
+
+
+class CycleDeleteView(CycleMixin, generic.ObjectDeleteView):
+    permission = "cycle.create"
+    delete_rule = "cycle.edit_object"
+
+
+class FromFindingMixin:
+    """A new row started from the finding named by ``pk`` (an action, a risk): only who may change
+    the finding may start one, and cancelling returns to the finding."""
+
+    def get_object(self):
+        return None
+
+    def get_finding(self):
+        if not hasattr(self, "_finding"):
+            self._finding = get_object_or_404(selectors.finding_detail_queryset(), pk=self.kwargs["pk"])
+        return self._finding
 
     def check_permission(self, obj):
-        super().check_permission(obj)
-        if self.request.method == "POST":
-            ids = {int(v) for v in self.request.POST.getlist("themes") if str(v).isdigit()}
-            if ids:
-                self.require("cycle.edit_themes", ids)
+        self.require("cycle.edit_object", self.get_finding())
+        super().check_permission(None)
+
+    def get_cancel_url(self, obj):
+        return self.url("cycle:finding_detail", pk=self.get_finding().pk)
 
 
 def _year(request, default: int | None = None) -> int:
@@ -134,7 +168,7 @@ class OverdueList(CycleMixin, generic.ObjectListView):
             action.overdue = True
 
 
-class ActionDetail(CycleMixin, generic.ObjectDetailView):
+class ActionDetail(CycleDetailView):
     template_name = "cycle/action_detail.html"
     context_object_name = "action"
 
@@ -150,7 +184,7 @@ class ActionDetail(CycleMixin, generic.ObjectDetailView):
         }
 
 
-class ActionEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
+class ActionEdit(CycleEditView):
     model = Action
     form_class = ActionForm
     detail_url_name = "cycle:action_detail"
@@ -162,7 +196,7 @@ class ActionEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
             return _("Nieuwe actie in het jaarplan")
         return _("Actie %(name)s bewerken") % {"name": obj.title}
 
-    def starting_point(self) -> dict:
+    def new_initial(self) -> dict:
         """A new action starts from a measure (?maatregel=) or a year (?jaar=)."""
         initial = {"year": _year(self.request), "status": Action.Status.PLANNED}
         measure_id = self.request.GET.get("maatregel", "")
@@ -175,13 +209,6 @@ class ActionEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
                 initial["year"] = measure.deadline.year
         return initial
 
-    def get_form_kwargs(self, obj):
-        initial = ActionForm.initial_for(obj) if obj else self.starting_point()
-        return {"initial": initial, "organisation": self.organisation, "membership": self.membership}
-
-    def saved_values(self, form, current):
-        return ActionForm.initial_for(current)
-
     def save(self, form, obj):
         data = form.service_kwargs()
         if obj is None:
@@ -190,10 +217,8 @@ class ActionEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
         return services.action_save(organisation=self.organisation, membership=self.membership, action=obj, **data)
 
 
-class ActionDelete(CycleMixin, generic.ObjectDeleteView):
+class ActionDelete(CycleDeleteView):
     model = Action
-    permission = "cycle.create"
-    delete_rule = "cycle.edit_object"
     detail_url_name = "cycle:action_detail"
     list_url_name = "cycle:plan"
     success_message = gettext_lazy("Actie %(name)s is verwijderd.")
@@ -342,18 +367,15 @@ class CheckList(CycleMixin, generic.ObjectListView):
         return {"query": d["q"], "kind": d["soort"], "year": d["jaar"]}
 
 
-class CheckDetail(CycleMixin, generic.ObjectDetailView):
+class CheckDetail(CycleDetailView):
     template_name = "cycle/check_detail.html"
     context_object_name = "check"
 
     def get_queryset(self):
         return selectors.check_detail_queryset()
 
-    def get_extra_context(self, check):
-        return {"can_edit": self.allowed("cycle.edit_object", check)}
 
-
-class CheckEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
+class CheckEdit(CycleEditView):
     model = Check
     form_class = CheckForm
     detail_url_name = "cycle:check_detail"
@@ -365,12 +387,8 @@ class CheckEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
             return _("Controle vastleggen")
         return _("Controle %(name)s bewerken") % {"name": obj.title}
 
-    def get_form_kwargs(self, obj):
-        initial = CheckForm.initial_for(obj) if obj else {"date": selectors.today(), "status": Check.Status.DONE}
-        return {"initial": initial, "organisation": self.organisation, "membership": self.membership}
-
-    def saved_values(self, form, current):
-        return CheckForm.initial_for(current)
+    def new_initial(self):
+        return {"date": selectors.today(), "status": Check.Status.DONE}
 
     def save(self, form, obj):
         return services.check_save(
@@ -378,10 +396,8 @@ class CheckEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
         )
 
 
-class CheckDelete(CycleMixin, generic.ObjectDeleteView):
+class CheckDelete(CycleDeleteView):
     model = Check
-    permission = "cycle.create"
-    delete_rule = "cycle.edit_object"
     detail_url_name = "cycle:check_detail"
     list_url_name = "cycle:checks"
     success_message = gettext_lazy("Controle %(name)s is verwijderd.")
@@ -412,7 +428,7 @@ class FindingList(CycleMixin, generic.ObjectListView):
         return {"query": d["q"], "severity": d["ernst"], "state": d["opvolging"]}
 
 
-class FindingDetail(CycleMixin, generic.ObjectDetailView):
+class FindingDetail(CycleDetailView):
     template_name = "cycle/finding_detail.html"
     context_object_name = "finding"
 
@@ -451,9 +467,6 @@ class FindingEdit(CycleMixin, generic.ObjectEditView):
     def get_form_kwargs(self, obj):
         return {"initial": FindingForm.initial_for(obj) if obj else {"severity": Finding.Severity.MEDIUM}}
 
-    def saved_values(self, form, current):
-        return FindingForm.initial_for(current)
-
     def save(self, form, obj):
         return services.finding_save(
             organisation=self.organisation,
@@ -482,11 +495,9 @@ class FindingCreate(FindingEdit):
         return self.url("cycle:check_detail", pk=self.get_check().pk)
 
 
-class FindingDelete(CycleMixin, generic.ObjectDeleteView):
+class FindingDelete(CycleDeleteView):
     model = Finding
     related = ("source_check",)
-    permission = "cycle.create"
-    delete_rule = "cycle.edit_object"
     detail_url_name = "cycle:finding_detail"
     list_url_name = "cycle:findings"
     success_message = gettext_lazy("Bevinding %(name)s is verwijderd.")
@@ -498,29 +509,14 @@ class FindingDelete(CycleMixin, generic.ObjectDeleteView):
         services.finding_delete(membership=self.membership, finding=obj)
 
 
-class FindingActionCreate(ActionEdit):
+class FindingActionCreate(FromFindingMixin, ActionEdit):
     """An improvement action from a finding: the action form, started from the finding's check."""
-
-    def get_object(self):
-        return None
-
-    def get_finding(self):
-        if not hasattr(self, "_finding"):
-            self._finding = get_object_or_404(selectors.finding_detail_queryset(), pk=self.kwargs["pk"])
-        return self._finding
-
-    def check_permission(self, obj):
-        self.require("cycle.edit_object", self.get_finding())
-        super().check_permission(None)
 
     def get_title(self, obj):
         return _("Verbeteractie bij bevinding %(name)s") % {"name": self.get_finding()}
 
-    def starting_point(self):
+    def new_initial(self):
         return {"status": Action.Status.PLANNED, **services.finding_action_initial(self.get_finding())}
-
-    def get_cancel_url(self, obj):
-        return self.url("cycle:finding_detail", pk=self.get_finding().pk)
 
     def save(self, form, obj):
         data = form.service_kwargs()
@@ -530,31 +526,17 @@ class FindingActionCreate(ActionEdit):
         )
 
 
-class FindingRiskCreate(CycleMixin, generic.ObjectEditView):
+class FindingRiskCreate(FromFindingMixin, CycleMixin, generic.ObjectEditView):
     """A new risk the finding brought to light: the register's risk form, saved through its service."""
 
     model = Finding
     permission = "cycle.create"
+    create_rule = "risks.create_themed"
+    themes_rule = "risks.edit_themes"
     form_class = RiskForm
     detail_url_name = "cycle:finding_detail"
     list_url_name = "cycle:findings"
     success_message = gettext_lazy("Risico %(name)s is vastgelegd en aan de bevinding gekoppeld.")
-
-    def get_object(self):
-        return None
-
-    def get_finding(self):
-        if not hasattr(self, "_finding"):
-            self._finding = get_object_or_404(selectors.finding_detail_queryset(), pk=self.kwargs["pk"])
-        return self._finding
-
-    def check_permission(self, obj):
-        self.require("cycle.edit_object", self.get_finding())
-        self.require("risks.create_themed")
-        if self.request.method == "POST":
-            ids = {int(v) for v in self.request.POST.getlist("themes") if str(v).isdigit()}
-            if ids:
-                self.require("risks.edit_themes", ids)
 
     def get_title(self, obj):
         return _("Nieuw risico uit bevinding %(name)s") % {"name": self.get_finding()}
@@ -573,9 +555,6 @@ class FindingRiskCreate(CycleMixin, generic.ObjectEditView):
             "membership": self.membership,
             "scale": self.scale,
         }
-
-    def get_cancel_url(self, obj):
-        return self.url("cycle:finding_detail", pk=self.get_finding().pk)
 
     def get_return_url(self, obj):
         return self.url("cycle:finding_detail", pk=self.get_finding().pk)
@@ -640,18 +619,15 @@ class DeviationList(CycleMixin, generic.ObjectListView):
         return {"query": d["q"], "state": d["stand"]}
 
 
-class DeviationDetail(CycleMixin, generic.ObjectDetailView):
+class DeviationDetail(CycleDetailView):
     template_name = "cycle/deviation_detail.html"
     context_object_name = "deviation"
 
     def get_queryset(self):
         return selectors.deviation_detail_queryset()
 
-    def get_extra_context(self, deviation):
-        return {"can_edit": self.allowed("cycle.edit_object", deviation)}
 
-
-class DeviationEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
+class DeviationEdit(CycleEditView):
     """Record a deviation (from a finding with ?bevinding=) or change one."""
 
     model = Deviation
@@ -675,18 +651,12 @@ class DeviationEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
             return _("Afwijking accepteren bij bevinding %(name)s") % {"name": self.get_finding()}
         return _("Geaccepteerde afwijking vastleggen")
 
-    def get_form_kwargs(self, obj):
-        if obj is not None:
-            initial = DeviationForm.initial_for(obj)
-        else:
-            initial = {"owner": self.membership}
-            finding = self.get_finding()
-            if finding is not None:
-                initial |= {"title": finding.title, "themes": list(finding.source_check.themes.all())}
-        return {"initial": initial, "organisation": self.organisation, "membership": self.membership}
-
-    def saved_values(self, form, current):
-        return DeviationForm.initial_for(current)
+    def new_initial(self):
+        initial = {"owner": self.membership}
+        finding = self.get_finding()
+        if finding is not None:
+            initial |= {"title": finding.title, "themes": list(finding.source_check.themes.all())}
+        return initial
 
     def save(self, form, obj):
         data = form.service_kwargs()
@@ -699,10 +669,8 @@ class DeviationEdit(ThemedEditMixin, CycleMixin, generic.ObjectEditView):
         )
 
 
-class DeviationDelete(CycleMixin, generic.ObjectDeleteView):
+class DeviationDelete(CycleDeleteView):
     model = Deviation
-    permission = "cycle.create"
-    delete_rule = "cycle.edit_object"
     detail_url_name = "cycle:deviation_detail"
     list_url_name = "cycle:deviations"
     success_message = gettext_lazy("Afwijking %(name)s is verwijderd.")
@@ -714,23 +682,17 @@ class DeviationDelete(CycleMixin, generic.ObjectDeleteView):
 # --- Excel ---------------------------------------------------------------------------------
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @org_permission("cycle.view")
 def export_xlsx(request, org):
     year = _year(request) if request.GET.get("jaar") else None
     content = excel.export_actions(organisation=request.organisation, year=year)
     suffix = f"-{year}" if year else ""
-    return _xlsx_response(content, f"weerbaar-jaarplan-{org}{suffix}.xlsx")
+    return xlsx_response(content, f"weerbaar-jaarplan-{org}{suffix}.xlsx")
 
 
 @org_permission("cycle.view")
 def import_template(request, org):
-    return _xlsx_response(excel.import_template(), "weerbaar-jaarplan-sjabloon.xlsx")
+    return xlsx_response(excel.import_template(), "weerbaar-jaarplan-sjabloon.xlsx")
 
 
 @org_permission("cycle.view")

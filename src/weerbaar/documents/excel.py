@@ -16,6 +16,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -29,6 +30,15 @@ from .uploads import UnsafeArchive, check_zip_archive
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A built workbook as a download named ``filename``."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 _ZIP_SIGNATURE = b"PK\x03\x04"
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 # OWASP "CSV injection": a cell starting with one of these is a formula to a spreadsheet.

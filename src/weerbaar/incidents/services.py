@@ -4,7 +4,7 @@ Each function takes the acting membership, asks ``core.permissions`` what that m
 validates (Dutch ``ValidationError``\\s keyed by field), writes in one transaction and leaves
 the logboek entry (field changes through the model signals, business events explicitly).
 Optimistic locking as in the risk register: a save that started from an older ``revision``
-raises :class:`~weerbaar.risks.services.StaleRevision`.
+raises :class:`~weerbaar.core.registers.StaleRevision`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weerbaar.core import audit, permissions
+from weerbaar.core import audit, permissions, registers
 from weerbaar.core.models import Membership, Organisation, Role
+from weerbaar.core.registers import Prepared, write_prepared
+from weerbaar.core.registers import check_revision as _check_revision
 from weerbaar.knowledge.models import Theme
 from weerbaar.risks.models import Asset, LocalThreat, Measure, Risk, Threat
-from weerbaar.risks.services import Prepared, StaleRevision, write_prepared
 
 from .models import (
     REPORT_HOURS,
@@ -51,13 +52,6 @@ def _ids(values: Iterable) -> set[int]:
     return {v.pk if hasattr(v, "pk") else int(v) for v in values or ()}
 
 
-def _check_revision(instance, expected_revision: int | None) -> None:
-    if expected_revision is not None and instance is not None and instance.pk:
-        current = type(instance).objects.get(pk=instance.pk)
-        if current.revision != expected_revision:
-            raise StaleRevision(current)
-
-
 def next_reference(organisation: Organisation) -> str:
     """The next free I-number, computed by the database (no loop over the register)."""
     last = (
@@ -66,11 +60,6 @@ def next_reference(organisation: Organisation) -> str:
         .aggregate(m=Max("number"))["m"]
     )
     return f"{PREFIX}{(last or 0) + 1:04d}"
-
-
-def _lock_organisation(organisation: Organisation) -> None:
-    # Writers of new incidents take turns (PostgreSQL), so two people never get the same number.
-    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True))
 
 
 def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -215,21 +204,12 @@ def incident_save(
         incident.status = status
     reference = (reference or "").strip()
     if reference:
-        clash = Incident.objects.filter(organisation=organisation, reference=reference)
-        if incident.pk:
-            clash = clash.exclude(pk=incident.pk)
-        if clash.exists():
-            raise ValidationError(
-                {
-                    "reference": ValidationError(
-                        _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}, code="exists"
-                    )
-                }
-            )
+        registers.check_reference(incident, reference)
         incident.reference = reference
     _full_clean(incident)
     if creating and not incident.reference:
-        _lock_organisation(organisation)
+        # Writers of new incidents take turns (PostgreSQL), so two people never get the same number.
+        registers.lock_organisation(organisation)
         incident.reference = next_reference(organisation)
     try:
         saved = write_prepared(

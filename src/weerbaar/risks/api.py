@@ -10,13 +10,14 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
-from weerbaar.api.schemas import InputSchema
+from weerbaar.api.schemas import InputSchema, OutputSchema
 from weerbaar.core.money import MAX_AMOUNT
 from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
@@ -72,24 +73,29 @@ def _slice(qs, page: Page):
     return qs.count(), list(qs[page.offset : page.offset + page.limit])
 
 
-def _links(rows: list, **relations: tuple) -> list:
-    """Set ``row.api_links[name]`` to the related ids or slugs of each row, read from the link tables.
+def _links(rows: list[dict], **relations: tuple) -> list[dict]:
+    """Set ``row[name]`` to the related ids or slugs of each row (a dict with ``id``), read from the link tables.
 
     ``relations`` maps a name to ``(through model, own column, related field, value)``: one
     query of two columns per relation for the page's ids, in the related model's order (as
     ``.all()`` on a prefetch gives it), instead of loading whole related rows to print an id.
     """
-    ids = [r.pk for r in rows]
+    by_id = {r["id"]: r for r in rows}
     for r in rows:
-        r.api_links = {name: [] for name in relations}
-    by_id = {r.pk: r for r in rows}
-    if not ids:
+        r.update({name: [] for name in relations})
+    if not by_id:
         return rows
     for name, (through, own, related, value) in relations.items():
-        pairs = through.objects.filter(**{f"{own}__in": ids}).order_by(own, related).values_list(own, value)
+        pairs = through.objects.filter(**{f"{own}__in": list(by_id)}).order_by(own, related).values_list(own, value)
         for pk, v in pairs:
-            by_id[pk].api_links[name].append(v)
+            by_id[pk][name].append(v)
     return rows
+
+
+def _values_page(qs, page: Page, columns: list[str], **expressions) -> tuple[int, list[dict]]:
+    """The count and one page of rows as dicts of ``columns`` (no model instances: the API prints them)."""
+    rows = qs.values(*columns, **expressions)[page.offset : page.offset + page.limit]
+    return qs.count(), list(rows)
 
 
 def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
@@ -202,7 +208,7 @@ class RiskIn(InputSchema):
     revision: RevisionIn = Field(None, description="De revisie die u las; bij een andere revisie volgt 409.")
 
 
-class RiskOut(Schema):
+class RiskOut(OutputSchema):
     id: int
     reference: str
     title: str
@@ -228,24 +234,22 @@ class RiskOut(Schema):
     revision: int
 
 
-class RiskList(Schema):
+class RiskList(OutputSchema):
     count: int
     items: list[RiskOut]
 
 
+_RISK_LINKS = ("threat", "assets", "themes", "measures")
+RISK_COLUMNS = [f for f in RiskOut.model_fields if f not in _RISK_LINKS]
+
+
 def _risk_out(r: Risk) -> dict:
     return {
-        **{f: getattr(r, f) for f in RiskOut.model_fields if hasattr(r, f) and f not in ("threat", "assets", "themes")},
+        **{f: getattr(r, f) for f in RISK_COLUMNS},
         "threat": r.threat.slug if r.threat_id else None,
-        **(
-            r.api_links
-            if hasattr(r, "api_links")
-            else {
-                "assets": [a.pk for a in r.assets.all()],
-                "themes": [t.slug for t in r.themes.all()],
-                "measures": [m.pk for m in r.measures.all()],
-            }
-        ),
+        "assets": [a.pk for a in r.assets.all()],
+        "themes": [t.slug for t in r.themes.all()],
+        "measures": [m.pk for m in r.measures.all()],
     }
 
 
@@ -256,14 +260,16 @@ def _risks_qs():
 @router.get("/risks", response=RiskList, summary="Risico's")
 def risk_list(request, page: Query[Page], q: Query200 = "", above_acceptance: bool = False):
     qs = selectors.risk_list(organisation=request.organisation, query=q, above_acceptance=above_acceptance)
-    count, items = _slice(selectors.without_counts(qs).prefetch_related(None), page)
+    count, items = _values_page(selectors.without_counts(qs), page, RISK_COLUMNS, threat_slug=F("threat__slug"))
+    for item in items:
+        item["threat"] = item.pop("threat_slug")
     _links(
         items,
         assets=(Risk.assets.through, "risk_id", "asset", "asset_id"),
         themes=(Risk.themes.through, "risk_id", "theme", "theme__slug"),
         measures=(Measure.risks.through, "risk_id", "measure", "measure_id"),
     )
-    return {"count": count, "items": [_risk_out(r) for r in items]}
+    return {"count": count, "items": items}
 
 
 @router.get("/risks/{risk_id}", response=RiskOut, summary="Eén risico")
@@ -324,7 +330,7 @@ class MeasureIn(InputSchema):
     revision: RevisionIn = Field(None, description="De revisie die u las; bij een andere revisie volgt 409.")
 
 
-class MeasureOut(Schema):
+class MeasureOut(OutputSchema):
     id: int
     reference: str
     title: str
@@ -346,41 +352,23 @@ class MeasureOut(Schema):
     revision: int
 
 
-class MeasureList(Schema):
+class MeasureList(OutputSchema):
     count: int
     items: list[MeasureOut]
 
 
+_MEASURE_LINKS = ("themes", "goals", "principles", "risks", "bio2_measures")
+MEASURE_COLUMNS = [f for f in MeasureOut.model_fields if f not in _MEASURE_LINKS]
+
+
 def _measure_out(m: Measure) -> dict:
-    plain = (
-        "id",
-        "reference",
-        "title",
-        "description",
-        "measure_type",
-        "kind",
-        "owner",
-        "status",
-        "deadline",
-        "revision",
-    )
     return {
-        **{f: getattr(m, f) for f in plain},
-        "cost_once": m.cost_once,
-        "cost_yearly": m.cost_yearly,
-        "side_effects": m.side_effects,
-        "bio2_unmatched": m.bio2_unmatched,
-        **(
-            m.api_links
-            if hasattr(m, "api_links")
-            else {
-                "themes": [t.slug for t in m.themes.all()],
-                "goals": [g.slug for g in m.goals.all()],
-                "principles": [p.slug for p in m.principles.all()],
-                "risks": [r.pk for r in m.risks.all()],
-                "bio2_measures": [b.number for b in m.bio2_measures.all()],
-            }
-        ),
+        **{f: getattr(m, f) for f in MEASURE_COLUMNS},
+        "themes": [t.slug for t in m.themes.all()],
+        "goals": [g.slug for g in m.goals.all()],
+        "principles": [p.slug for p in m.principles.all()],
+        "risks": [r.pk for r in m.risks.all()],
+        "bio2_measures": [b.number for b in m.bio2_measures.all()],
     }
 
 
@@ -393,7 +381,7 @@ def measure_list(
     request, page: Query[Page], q: Query200 = "", status: Query[Literal[("", *Measure.Status.values)]] = ""
 ):
     qs = selectors.measure_list(organisation=request.organisation, query=q, status=status)
-    count, items = _slice(selectors.without_counts(qs).prefetch_related(None), page)
+    count, items = _values_page(selectors.without_counts(qs), page, MEASURE_COLUMNS)
     _links(
         items,
         themes=(Measure.themes.through, "measure_id", "theme", "theme__slug"),
@@ -402,7 +390,7 @@ def measure_list(
         risks=(Measure.risks.through, "measure_id", "risk", "risk_id"),
         bio2_measures=(Measure.bio2_measures.through, "measure_id", "bio2measure__order", "bio2measure__number"),
     )
-    return {"count": count, "items": [_measure_out(m) for m in items]}
+    return {"count": count, "items": items}
 
 
 @router.get("/measures/{measure_id}", response=MeasureOut, summary="Eén maatregel")

@@ -13,6 +13,9 @@ class RisksConfig(AppConfig):
         from .board import measures_and_budget, risk_picture
         from .dashboard import risks_card
         from .demo import load_for_demo
+        from .summary import connect as connect_overlap_summary
+
+        connect_overlap_summary()
 
         dashboard_cards.register("risks", risks_card, order=20)
         board_sections.register("risks.picture", risk_picture, order=20)

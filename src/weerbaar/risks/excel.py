@@ -38,6 +38,7 @@ from weerbaar.documents.importer import (
 from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
 from . import bio2, services
+from . import summary as overlap_summary
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
 from .selectors import scale_for
 
@@ -781,6 +782,7 @@ def import_register(*, organisation: Organisation, membership: Membership, uploa
         with transaction.atomic():
             for model, rows in prepared.items():
                 _write_sheet(model, rows, ctx)
+            overlap_summary.invalidate(organisation.pk)  # bulk writes send no signals
     except (IntegrityError, _Stale):
         raise _rejected(
             _(

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from weerbaar.core.models import OrganisationOwned
+from weerbaar.core.models import Organisation, OrganisationOwned
 from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
 # Bounds of the risk matrix: at most 10 levels per axis, so a score is at most 100.
@@ -344,3 +344,30 @@ class MeasureConflict(OrganisationOwned):
 
     def __str__(self):
         return f"{self.measure_a_id} ↔ {self.measure_b_id}"
+
+
+class OverlapSummary(models.Model):
+    """The integral view's overlap groups of one municipality, kept so that a page view does not
+    run the overlap self-join (tens of milliseconds at thousands of measures) every time.
+
+    Derived data, not a register: never shown as a row, no URL, always read by organisation
+    (hence no scoped manager and no audit trail). Every write to the links that make an overlap
+    (measure ↔ risk, goal, theme) raises ``generation`` in the writer's own transaction
+    (:mod:`weerbaar.risks.summary`); the groups are valid while ``built_generation`` equals it,
+    and are rebuilt on the next read otherwise.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    generation = models.PositiveBigIntegerField(default=0)
+    built_generation = models.BigIntegerField(null=True)
+    total = models.PositiveIntegerField(default=0)
+    # The first groups by (risk id, goal id): [[risk_id, goal_id, [measure_id, ...]], ...].
+    groups = models.JSONField(default=list)
+    built_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("samenvatting overlap")
+        verbose_name_plural = _("samenvattingen overlap")
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.total}"

@@ -53,7 +53,7 @@ class RegisterReport:
             [
                 r.reference,
                 r.title,
-                ", ".join(t.name for t in r.themes.all()),
+                r.theme_names,
                 str(r.inherent_score),
                 "—" if r.residual_score is None else str(r.residual_score),
                 f"{r.measure_count} ({r.effective_count} {_('werkend')})",

@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.query import ModelIterable
@@ -22,7 +21,7 @@ from weerbaar.core.models import Organisation
 from weerbaar.documents import charts
 from weerbaar.knowledge.models import SecurityGoal, Theme
 
-from . import scoring
+from . import scoring, summary
 from .models import Asset, LocalThreat, Measure, MeasureConflict, Risk, RiskMatrix, Threat
 
 
@@ -71,17 +70,40 @@ class _CountsAfterFetch(ModelIterable):
         return iter(rows)
 
 
+def _theme_names(through, owner: str, ids: list[int]) -> dict[int, str]:
+    """The theme names of each row as one text ("A, B"), in the themes' order: one query.
+
+    Lists show the names only; a prefetch would build a queryset per row to hold them, which
+    costs more than the query itself on a page of 25 or 50 rows.
+    """
+    names: dict[int, list[str]] = defaultdict(list)
+    for chunk in _chunks(list(ids)):
+        rows = (
+            through.objects.filter(**{f"{owner}__in": chunk})
+            .order_by("theme__order", "theme__name", "theme_id")
+            .values_list(owner, "theme__name")
+        )
+        for pk, name in rows:
+            names[pk].append(name)
+    return {pk: ", ".join(n) for pk, n in names.items()}
+
+
 class _RiskCounts(_CountsAfterFetch):
-    defaults = {"measure_count": 0, "effective_count": 0}
+    """Measure counts and ``theme_names`` of the fetched risks."""
+
+    defaults = {"measure_count": 0, "effective_count": 0, "theme_names": ""}
 
     def counts(self, ids):
         links = Measure.risks.through.objects.filter(risk_id__in=ids)
-        return {
+        found = {
             row["risk_id"]: {"measure_count": row["n"], "effective_count": row["eff"]}
             for row in links.values("risk_id")
             .annotate(n=Count("measure_id"), eff=Count("measure_id", filter=Q(measure__status__in=Measure.EFFECTIVE)))
             .order_by()
         }
+        for pk, names in _theme_names(Risk.themes.through, "risk_id", ids).items():
+            found.setdefault(pk, {})["theme_names"] = names
+        return found
 
 
 class _MeasureRiskCounts(_CountsAfterFetch):
@@ -183,9 +205,7 @@ def risk_list(
     sort: str = "",
 ) -> QuerySet[Risk]:
     qs = _counted(
-        Risk.objects.filter(organisation=organisation)
-        .select_related("threat", "local_threat")
-        .prefetch_related("themes"),
+        Risk.objects.filter(organisation=organisation).select_related("threat", "local_threat"),
         _RiskCounts,
     )
     qs = _search(qs, query, "title", "reference", "scenario", "owner")
@@ -393,7 +413,6 @@ def attention_risks(*, organisation: Organisation, today: datetime.date | None =
         Risk.objects.filter(organisation=organisation, exceeds_acceptance=True)
         .exclude(treatment=Risk.Treatment.ACCEPT, accepted_until__gte=today)
         .select_related("threat", "local_threat")
-        .prefetch_related("themes")
         .order_by("-current_score", "title", "id"),
         _RiskCounts,
     )
@@ -406,79 +425,31 @@ class Overlap:
     measures: list[Measure]
 
 
-def _overlap_sql() -> tuple[str, str]:
-    """The pairs of measures behind overlaps, in SQL: both reduce one risk with one goal, no theme shared.
-
-    A pair qualifies a (risk, goal) group; a group is reported with all its measures. Table
-    names come from the models, so the text runs on SQLite and PostgreSQL alike.
-    """
-    mr = connection.ops.quote_name(Measure.risks.through._meta.db_table)
-    mg = connection.ops.quote_name(Measure.goals.through._meta.db_table)
-    mt = connection.ops.quote_name(Measure.themes.through._meta.db_table)
-    m = connection.ops.quote_name(Measure._meta.db_table)
-    r = connection.ops.quote_name(Risk._meta.db_table)
-    # Driven from the municipality's risks, measures checked by primary key: SQLite's planner
-    # otherwise pairs every measure of the municipality with every other before joining.
-    groups = f"""
-        SELECT DISTINCT ra.risk_id AS risk_id, ga.securitygoal_id AS goal_id
-        FROM {r} rr
-        JOIN {mr} ra ON ra.risk_id = rr.id
-        JOIN {mr} rb ON rb.risk_id = ra.risk_id AND rb.measure_id > ra.measure_id
-        JOIN {mg} ga ON ga.measure_id = ra.measure_id
-        JOIN {mg} gb ON gb.measure_id = rb.measure_id AND gb.securitygoal_id = ga.securitygoal_id
-        WHERE rr.organisation_id = %s
-        AND EXISTS (SELECT 1 FROM {m} ma WHERE ma.id = ra.measure_id AND ma.organisation_id = %s)
-        AND EXISTS (SELECT 1 FROM {m} mb WHERE mb.id = rb.measure_id AND mb.organisation_id = %s)
-        AND NOT EXISTS (
-            SELECT 1 FROM {mt} ta JOIN {mt} tb ON tb.theme_id = ta.theme_id
-            WHERE ta.measure_id = ra.measure_id AND tb.measure_id = rb.measure_id
-        )
-        ORDER BY 1, 2
-    """  # noqa: S608 - only table names from the models are interpolated
-    members = f"""
-        SELECT r.risk_id, g.securitygoal_id, r.measure_id
-        FROM {mr} r
-        JOIN {m} mm ON mm.id = r.measure_id AND mm.organisation_id = %s
-        JOIN {mg} g ON g.measure_id = r.measure_id
-    """  # noqa: S608 - only table names from the models are interpolated
-    return groups, members
-
-
 def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Overlap], int]:
     """Measures of different themes (no theme in common) that reduce the same risk with the same goal.
 
     Not necessarily wrong, but worth a conversation between the theme owners. Returns at most
-    ``limit`` groups (by risk id, then goal id) and the total number of groups. The groups are
-    found by the database (a self-join of the link tables), not by walking every measure here:
-    five queries whatever the size.
+    ``limit`` groups (by risk id, then goal id) and the total number of groups. Up to
+    :data:`summary.KEPT_GROUPS` the groups come from the municipality's overlap summary, kept
+    up to date on every write (:mod:`weerbaar.risks.summary`); the page then runs no self-join.
     """
-    groups_sql, members_sql = _overlap_sql()
-    org = organisation.pk
-    with connection.cursor() as cursor:
-        # All groups as pairs of ids (a few thousand at full size): the total and the first
-        # ``limit`` from one execution of the self-join, which is the expensive part.
-        cursor.execute(groups_sql, [org, org, org])
-        every = cursor.fetchall()
-        total = len(every)
-        chosen = [(r, g) for r, g in every[:limit]]
-        if not chosen:
-            return [], total
-        risk_ids = sorted({r for r, _ in chosen})
-        members: dict[tuple[int, int], list[int]] = defaultdict(list)
-        wanted = set(chosen)
-        for chunk in _chunks(risk_ids):
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{members_sql} WHERE r.risk_id IN ({placeholders})", [org, *chunk])  # noqa: S608
-            for r, g, m in cursor.fetchall():
-                if (r, g) in wanted:
-                    members[(r, g)].append(m)
-    measure_ids = {m for ms in members.values() for m in ms}
-    risks = Risk.objects.filter(organisation=organisation).in_bulk(risk_ids)
-    ms_by_id = Measure.objects.filter(organisation=organisation).prefetch_related("themes").in_bulk(measure_ids)
-    goals = SecurityGoal.objects.in_bulk({g for _, g in chosen})
+    if limit <= summary.KEPT_GROUPS:
+        kept, total = summary.overlap_groups(organisation.pk)
+        groups = kept[:limit]
+    else:
+        groups, total = summary.compute_groups(organisation_id=organisation.pk, limit=limit)
+    if not groups:
+        return [], total
+    risks = Risk.objects.filter(organisation=organisation).in_bulk({r for r, _, _ in groups})
+    ms_by_id = Measure.objects.filter(organisation=organisation).in_bulk({m for _, _, ms in groups for m in ms})
+    names = _theme_names(Measure.themes.through, "measure_id", list(ms_by_id))
+    for pk, m in ms_by_id.items():
+        m.theme_names = names.get(pk, "")
+    goals = SecurityGoal.objects.in_bulk({g for _, g, _ in groups})
     return [
-        Overlap(risk=risks[r], goal=goals[g], measures=[ms_by_id[m] for m in sorted(members[(r, g)])])
-        for r, g in chosen
+        Overlap(risk=risks[r], goal=goals[g], measures=[ms_by_id[m] for m in ms if m in ms_by_id])
+        for r, g, ms in groups
+        if r in risks and g in goals
     ], total
 
 

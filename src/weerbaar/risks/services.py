@@ -12,21 +12,22 @@ import prepares a whole sheet first, passing one ``taken`` set of references so 
 chosen earlier in the batch count as used, and writes afterwards in one short transaction.
 """
 
-import dataclasses
 import datetime
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from weerbaar.core import audit, permissions
+from weerbaar.core import audit, permissions, registers
 from weerbaar.core.models import Membership, Organisation
 from weerbaar.core.money import MAX_AMOUNT
+from weerbaar.core.registers import Prepared, write_prepared
+from weerbaar.core.registers import StaleRevision as StaleRevision  # other apps import it from here
+from weerbaar.core.registers import check_revision as _check_revision
+from weerbaar.core.registers import claim_revision as _claim_revision
 from weerbaar.knowledge.models import Bio2Measure, Principle, SecurityGoal, Theme
 
 from . import scoring
@@ -42,75 +43,18 @@ from .models import (
 )
 from .selectors import matrix_for
 
-REFERENCE_PREFIX = {Asset: "BM-", Risk: "R-", Measure: "M-"}
 
-
-class ReferenceAllocator:
+class ReferenceAllocator(registers.ReferenceAllocator):
     """Hands out the next free reference (BM-001, R-001, M-001) for a model in one municipality."""
 
-    def __init__(self, model, organisation: Organisation):
-        self.prefix = REFERENCE_PREFIX[model]
-        pattern = re.compile(re.escape(self.prefix) + r"(\d+)$")
-        refs = model.objects.filter(organisation=organisation, reference__startswith=self.prefix).values_list(
-            "reference", flat=True
-        )
-        self.last = max((int(m.group(1)) for r in refs if (m := pattern.match(r))), default=0)
-
-    def next(self, taken: set[str] | None = None) -> str:
-        """The next free reference; references in ``taken`` (chosen earlier in a batch) are skipped."""
-        while True:
-            self.last += 1
-            reference = f"{self.prefix}{self.last:03d}"
-            if not taken or reference not in taken:
-                return reference
+    prefixes = {Asset: "BM-", Risk: "R-", Measure: "M-"}
 
 
-def _check_reference(
-    model, organisation: Organisation, reference: str, instance, taken: set[str] | None = None
-) -> None:
-    if not reference:
-        return
-    message = _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": reference}
-    if taken is not None and reference in taken:
-        raise ValidationError({"reference": ValidationError(message, code="exists")})
-    clash = model.objects.filter(organisation=organisation, reference=reference)
-    if instance is not None and instance.pk:
-        clash = clash.exclude(pk=instance.pk)
-    if clash.exists():
-        raise ValidationError({"reference": ValidationError(message, code="exists")})
+def _assign_reference(instance, reference: str, allocator, taken: set[str] | None) -> None:
+    registers.assign_reference(instance, reference, ReferenceAllocator, allocator, taken)
 
 
-def _assign_reference(
-    model, organisation: Organisation, instance, reference: str, allocator, taken: set[str] | None
-) -> None:
-    """Check and set the instance's reference (allocating the next one when empty); mark it taken."""
-    reference = (reference or "").strip() or instance.reference
-    _check_reference(model, organisation, reference, instance, taken)
-    instance.reference = reference or (allocator or ReferenceAllocator(model, organisation)).next(taken)
-    instance._auto_reference = not reference  # may be re-allocated at write time (see write_prepared)
-    if taken is not None:
-        taken.add(instance.reference)
-
-
-# --- Errors and optimistic locking -----------------------------------------------------------
-
-
-class StaleRevision(ValidationError):
-    """Someone else saved the row since the editor opened it; nothing was written.
-
-    ``current`` is the row as it is now saved (its ``revision`` is the one to send to overwrite
-    knowingly).
-    """
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            _(
-                "Iemand anders heeft dit opgeslagen nadat u het opende. Uw invoer is niet opgeslagen maar staat "
-                "nog in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
-            ),
-            code="stale",
-        )
+# --- Errors --------------------------------------------------------------------------------
 
 
 class LinkNotAllowed(PermissionDenied):
@@ -123,84 +67,6 @@ class LinkNotAllowed(PermissionDenied):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def _check_revision(instance, expected_revision: int | None) -> None:
-    """Early, read-only check: refuse when the row in hand is already newer than the editor's."""
-    if expected_revision is not None and instance is not None and instance.pk:
-        current = type(instance).objects.get(pk=instance.pk)
-        if current.revision != expected_revision:
-            raise StaleRevision(current)
-
-
-def _claim_revision(instance, expected_revision: int | None) -> None:
-    """Claim the next revision of a saved row atomically, before writing it.
-
-    Of two saves that started from the same revision, exactly one wins; the other raises
-    :class:`StaleRevision`. ``None`` skips the check (commands, demo data) but still counts up.
-    """
-    if not instance.pk:
-        instance.revision = 0
-        return
-    model = type(instance)
-    rows = model.objects.filter(pk=instance.pk)
-    if expected_revision is not None:
-        rows = rows.filter(revision=expected_revision)
-    if not rows.update(revision=F("revision") + 1):
-        raise StaleRevision(model.objects.get(pk=instance.pk))
-    instance.revision = model.objects.filter(pk=instance.pk).values_list("revision", flat=True).get()
-
-
-def _reallocate_if_taken(instance) -> None:
-    """Two people adding a row at once were both offered the next number (BM-030).
-
-    The municipality's row is locked (PostgreSQL; SQLite writers already run one at a time) so
-    writers of new rows take turns; whoever comes second sees the first one's row and moves on
-    to the next free number instead of failing on the unique constraint.
-    """
-    model = type(instance)
-    list(Organisation.objects.select_for_update().filter(pk=instance.organisation_id).values_list("pk", flat=True))
-    if model.objects.filter(organisation_id=instance.organisation_id, reference=instance.reference).exists():
-        instance.reference = ReferenceAllocator(model, instance.organisation).next()
-
-
-@dataclass
-class Prepared:
-    """A checked, not yet written register row: the changed model instance and its many-to-many ids.
-
-    ``m2m`` maps a many-to-many field name to the sorted ids to set after the instance is saved;
-    ``expected_revision`` is the revision the editor started from (None: no check).
-    """
-
-    instance: object
-    m2m: dict[str, list[int]] = dataclasses.field(default_factory=dict)
-    expected_revision: int | None = None
-
-
-def write_prepared(prepared: Prepared):
-    """Write what a ``*_prepare`` function checked: claim the revision, save, then set the links.
-
-    Call it inside a transaction (the ``*_save`` functions do).
-    """
-    instance = prepared.instance
-    _claim_revision(instance, prepared.expected_revision)
-    if not instance.pk and getattr(instance, "_auto_reference", False):
-        _reallocate_if_taken(instance)
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError:
-        # Another writer stored the same reference between the check and this write.
-        raise ValidationError(
-            {
-                "reference": ValidationError(
-                    _("Het kenmerk %(ref)s is al in gebruik.") % {"ref": instance.reference}, code="exists"
-                )
-            }
-        )
-    for name, ids in prepared.m2m.items():
-        getattr(instance, name).set(ids)
-    return instance
 
 
 def _check_amounts(errors: dict, amounts: dict) -> dict:
@@ -325,7 +191,7 @@ def asset_prepare(
     permissions.require(membership, "risks.manage_register")
     _check_revision(asset, expected_revision)
     asset = asset or Asset(organisation=organisation)
-    _assign_reference(Asset, organisation, asset, reference, allocator, taken)
+    _assign_reference(asset, reference, allocator, taken)
     asset.name = name
     asset.kind = kind
     asset.description = description or ""
@@ -476,7 +342,7 @@ def risk_prepare(
     if errors:
         raise ValidationError(errors)
     risk = risk or Risk(organisation=organisation)
-    _assign_reference(Risk, organisation, risk, reference, allocator, taken)
+    _assign_reference(risk, reference, allocator, taken)
     risk.title = title
     risk.scenario = scenario or ""
     risk.threat = threat
@@ -586,7 +452,7 @@ def measure_prepare(
                 % {"risks": ", ".join(str(r) for r in sorted(refused, key=lambda r: (r.reference, r.pk)))},
             )
     measure = measure or Measure(organisation=organisation)
-    _assign_reference(Measure, organisation, measure, reference, allocator, taken)
+    _assign_reference(measure, reference, allocator, taken)
     measure.title = title
     measure.description = description or ""
     measure.measure_type = measure_type

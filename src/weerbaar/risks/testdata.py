@@ -11,7 +11,7 @@ from decimal import Decimal
 from weerbaar.core.models import Organisation
 from weerbaar.knowledge.models import SecurityGoal, Theme
 
-from . import scoring
+from . import scoring, summary
 from .models import Asset, Measure, Risk, Threat
 from .selectors import scale_for
 
@@ -109,3 +109,4 @@ def generate(*, organisation: Organisation, assets: int, risks: int, measures: i
             ],
             batch_size=1000,
         )
+    summary.invalidate(organisation.pk)  # bulk writes send no signals
