@@ -83,7 +83,7 @@ def test_coordinator_builds_framework_board_adopts_and_documents_download(live_s
 
     # Step 2: scope, without sub-plans yet.
     check_axe(page, "scope")
-    type_into(page, "Bedrijfsmiddelen", "Gemeentehuis, werf, ICT en informatie.")
+    type_into(page, "Toelichting op de bedrijfsmiddelen", "Gemeentehuis, werf, ICT en informatie.")
     type_into(page, "Medewerkers en groepen", "Alle medewerkers en ambtsdragers.")
     type_into(page, "Derden", "Leveranciers en inhuur.")
     type_into(page, "Onderbouwing", "Eén scope voor alle thema's.")

@@ -10,7 +10,7 @@ from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, create_model
 
@@ -19,7 +19,7 @@ from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, Princip
 
 from . import documents, selectors, services
 from .forms import AdoptForm, CommentForm
-from .models import ChosenGoal, FrameworkVersion, Step, StepComment, StepEntry
+from .models import ChosenGoal, FrameworkVersion, Step, StepComment, StepEntry, SubPlan
 
 router = Router(tags=["strategisch kader"])
 
@@ -58,6 +58,7 @@ class StepOut(Schema):
     step: str
     revision: int
     fields: dict
+    scope_assets: list[int] = Field([], description="Ids van bedrijfsmiddelen uit het register (stap Scope).")
     laws: list[str]
     activities_done: list[str]
     complete: bool
@@ -129,6 +130,9 @@ class StepIn(InputSchema):
     revision: int = Field(ge=0, le=2**31 - 1)  # a PositiveIntegerField
     fields: StepFieldsIn = Field(default_factory=StepFieldsIn)
     laws: list[Slug] | None = None
+    scope_assets: list[Id] | None = Field(
+        None, max_length=1000, description="Ids van bedrijfsmiddelen uit het register die binnen de scope vallen."
+    )
     activities_done: list[Slug] | None = None
     goals: list[GoalIn] | None = None
     principles: list[PrincipleIn] | None = None
@@ -191,6 +195,7 @@ def _version_out(v: FrameworkVersion) -> dict:
                 "step": step,
                 "revision": entry.revision,
                 "fields": fields,
+                "scope_assets": [a.pk for a in entry.scope_assets.all()],
                 "laws": [law.slug for law in entry.laws.all()],
                 "activities_done": [a.slug for a in entry.activities_done.all()],
                 "complete": status.complete,
@@ -339,6 +344,7 @@ def step_save(request, version_id: int, step: str, payload: StepIn):
             ),
             goals=goals,
             principles=principles,
+            scope_assets=_assets(payload.scope_assets) if payload.scope_assets is not None else None,
         )
     except ValidationError as e:
         raise _named_in_body(e) from e
@@ -439,3 +445,137 @@ def comment_resolve(request, comment_id: int):
     comment = get_object_or_404(StepComment.objects.select_related("version"), pk=comment_id)
     services.comment_resolve(comment=comment, membership=request.membership)
     return _comment_out(comment)
+
+
+def _assets(ids: list[int]) -> list:
+    """Assets of the own register (the scope hides others: their ids are unknown, a 422)."""
+    from weerbaar.risks.models import Asset
+
+    found = {a.pk: a for a in Asset.objects.filter(pk__in=ids)}
+    unknown = [str(i) for i in ids if i not in found]
+    if unknown:
+        raise ValidationError(
+            {
+                "body.scope_assets": ValidationError(
+                    _("Onbekend bedrijfsmiddel: %(ids)s.") % {"ids": ", ".join(unknown)}, code="unknown"
+                )
+            }
+        )
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+# --- sub-plans ---------------------------------------------------------------------------------
+
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# At least one visible character; a web address with a host name (what Django's URLValidator accepts).
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\ufffe\uffff]"
+URL_PATTERN = r"^(?:https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?:[/?#][!-~]*)?)?$"
+
+
+class SubPlanIn(InputSchema):
+    kind: Literal[tuple(SubPlan.Kind.values)]
+    title: str = Field(max_length=_max(SubPlan, "title"), min_length=1, pattern=VISIBLE)
+    owner_id: Id | None = Field(None, description="Id van het lidmaatschap van de eigenaar.")
+    status: Literal[tuple(SubPlan.Status.values)] = SubPlan.Status.PREPARING.value
+    adopted_on: datetime.date | None = None
+    review_on: datetime.date | None = None
+    scope: str = Field("", max_length=10_000)
+    document_url: str = Field("", max_length=_max(SubPlan, "document_url"), pattern=URL_PATTERN)
+    revision: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="De revisie die u las; bij een andere revisie volgt 409."
+    )
+
+
+class SubPlanOut(Schema):
+    id: int
+    kind: str
+    title: str
+    owner_id: int | None
+    status: str
+    adopted_on: datetime.date | None
+    review_on: datetime.date | None
+    scope: str
+    document_url: str
+    has_document: bool
+    revision: int
+
+
+class SubPlanPage(Schema):
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
+class SubPlanList(Schema):
+    count: int
+    items: list[SubPlanOut]
+
+
+def _subplan_out(p: SubPlan) -> dict:
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "title": p.title,
+        "owner_id": p.owner_id,
+        "status": p.status,
+        "adopted_on": p.adopted_on,
+        "review_on": p.review_on,
+        "scope": p.scope,
+        "document_url": p.document_url,
+        "has_document": bool(p.document),
+        "revision": p.revision,
+    }
+
+
+@router.get("/subplans", response=SubPlanList, summary="Deelplannen")
+def subplan_list(
+    request,
+    page: Query[SubPlanPage],
+    kind: Query[Literal[("", *SubPlan.Kind.values)]] = "",
+    status: Query[Literal[("", *SubPlan.Status.values)]] = "",
+):
+    qs = selectors.subplan_list(organisation=request.organisation, kind=kind, status=status)
+    items = list(qs[page.offset : page.offset + page.limit])
+    return {"count": qs.count(), "items": [_subplan_out(p) for p in items]}
+
+
+@router.get("/subplans/{subplan_id}", response=SubPlanOut, summary="Eén deelplan")
+def subplan_detail(request, subplan_id: PathId):
+    return _subplan_out(get_object_or_404(SubPlan, pk=subplan_id))
+
+
+def _subplan_save(request, payload: SubPlanIn, subplan=None) -> dict:
+    from weerbaar.core.models import Membership
+
+    data = payload.dict()
+    expected = data.pop("revision")
+    owner_id = data.pop("owner_id")
+    owner = None
+    if owner_id is not None:
+        owner = Membership.objects.filter(organisation=request.organisation, pk=owner_id).first()
+        if owner is None:
+            raise ValidationError({"owner_id": ValidationError(_("Onbekend lid."), code="unknown")})
+    saved = services.subplan_save(
+        organisation=request.organisation,
+        membership=request.membership,
+        subplan=subplan,
+        owner=owner,
+        expected_revision=expected if subplan is not None else None,
+        **data,
+    )
+    return _subplan_out(SubPlan.objects.get(pk=saved.pk))
+
+
+@router.post("/subplans", response={201: SubPlanOut}, summary="Deelplan vastleggen")
+def subplan_create(request, payload: SubPlanIn):
+    return Status(201, _subplan_save(request, payload))
+
+
+@router.put("/subplans/{subplan_id}", response=SubPlanOut, summary="Deelplan wijzigen")
+def subplan_update(request, subplan_id: PathId, payload: SubPlanIn):
+    return _subplan_save(request, payload, get_object_or_404(SubPlan, pk=subplan_id))
+
+
+@router.delete("/subplans/{subplan_id}", response={204: None}, summary="Deelplan verwijderen")
+def subplan_delete(request, subplan_id: PathId):
+    services.subplan_delete(membership=request.membership, subplan=get_object_or_404(SubPlan, pk=subplan_id))
+    return Status(204, None)

@@ -210,3 +210,87 @@ def load_demo_documents(organisations: dict[str, Organisation]) -> None:
 
     if "demostad" in organisations:
         load_document_demo(organisations["demostad"])
+
+
+# --- the register's side: scope assets, sub-plans, co-writing ---------------------------------
+
+DEMO_SUBPLANS = [
+    {
+        "kind": "informatiebeveiliging",
+        "title": "Informatiebeveiligingsbeleid Demostad 2025-2028",
+        "owner": "expert",
+        "status": "vastgesteld",
+        "adopted_on": datetime.date(2025, 2, 11),
+        "review_on": datetime.date(2027, 2, 1),
+        "scope": "Alle informatieverwerking binnen of namens de gemeente, digitaal en op papier.",
+        "document_url": "https://demostad.example/documenten/informatiebeveiligingsbeleid.pdf",
+    },
+    {
+        "kind": "fysieke_beveiliging",
+        "title": "Beveiligingsplan gemeentehuis en gemeentewerf",
+        "owner": "coordinator",
+        "status": "te_herzien",
+        "adopted_on": datetime.date(2022, 6, 7),
+        "review_on": datetime.date(2026, 12, 15),
+        "scope": "Toegang tot terreinen en gebouwen, zonering, cameratoezicht en sleutelbeheer.",
+    },
+    {
+        "kind": "personele_beveiliging",
+        "title": "Beleid veilig werken en agressieprotocol",
+        "owner": "coordinator",
+        "status": "vastgesteld",
+        "adopted_on": datetime.date(2024, 9, 3),
+        "review_on": datetime.date(2027, 9, 1),
+        "scope": "Veilig werken aan de balie en in de wijk, opvang en nazorg na incidenten, aangifte.",
+    },
+    {
+        "kind": "integriteit",
+        "title": "Integriteitsbeleid ambtenaren en politieke ambtsdragers",
+        "owner": "coordinator",
+        "status": "in_voorbereiding",
+        "review_on": datetime.date(2027, 3, 31),
+        "scope": "Gedragscode, eed of belofte, nevenwerkzaamheden en het melden van vermoedens.",
+    },
+]
+
+
+def load_register_demo(organisations: dict[str, Organisation]) -> None:
+    """After the register's demo: Demostad's scope names its assets, its sub-plans, and one co-writer."""
+    org = organisations.get("demostad") or Organisation.objects.filter(slug="demostad").first()
+    if org is None:
+        return
+    with scope(organisation=org.pk), transaction.atomic():
+        _load_register_demo(org)
+
+
+def _load_register_demo(org: Organisation) -> None:
+    from weerbaar.risks.models import Asset
+
+    from .models import FrameworkVersion, StepDelegation, SubPlan
+
+    memberships = Membership.objects.filter(organisation=org).select_related("user")
+    members = {m.user.email.split("@")[0]: m for m in memberships}
+    coordinator = members.get("coordinator")
+    if coordinator is None:
+        return
+    if not SubPlan.objects.filter(organisation=org).exists():
+        for spec in DEMO_SUBPLANS:
+            spec = dict(spec)
+            owner = members.get(spec.pop("owner"))
+            services.subplan_save(organisation=org, membership=coordinator, owner=owner, **spec)
+    assets = list(Asset.objects.filter(organisation=org).order_by("name")[:6])
+    versions = FrameworkVersion.objects.filter(organisation=org).order_by("number")
+    for version in versions:
+        entry = version.steps.filter(step=Step.SCOPE).first()
+        if entry is None or entry.scope_assets.exists() or not assets:
+            continue
+        if version.is_draft:
+            services.step_save(
+                entry=entry, expected_revision=entry.revision, membership=coordinator, scope_assets=assets
+            )
+        else:
+            entry.scope_assets.set(assets)  # the adopted version named them when it was written
+    draft = versions.filter(status=FrameworkVersion.Status.DRAFT).last()
+    expert = members.get("expert")
+    if draft is not None and expert is not None and not StepDelegation.objects.filter(version=draft).exists():
+        services.delegation_add(version=draft, step=Step.PRINCIPLES, member=expert, membership=coordinator)

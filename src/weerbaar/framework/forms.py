@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from weerbaar.core.models import Membership
 from weerbaar.knowledge.models import GovernanceVariant, PrincipleCategory
+from weerbaar.risks.forms import DATE, RevisionField, RevisionMixin
 
 from . import selectors
-from .models import FrameworkVersion, Step, StepEntry, WordTemplate
+from .models import FrameworkVersion, Step, StepEntry, SubPlan, WordTemplate
 from .services import GoalInput, PrincipleInput, editable_fields
 
 TEXT_LABELS = {
@@ -23,7 +25,9 @@ TEXT_LABELS = {
 }
 
 GROUPS = {
-    "own": ["text", "multi_year_plans", "assets", "staff_groups", "third_parties", "rationale"],
+    "own": ["text", "multi_year_plans", "staff_groups", "third_parties", "rationale"],
+    "scope_assets": ["scope_assets", "assets"],
+    "new_asset": ["new_asset_name", "new_asset_kind", "new_asset_criticality"],
     "sub_plans": [
         "no_sub_plans",
         "sub_plan_information",
@@ -53,7 +57,14 @@ class StepForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
-        self, *args, entry: StepEntry, version: FrameworkVersion, catalogue: dict, principle_category=None, **kwargs
+        self,
+        *args,
+        entry: StepEntry,
+        version: FrameworkVersion,
+        catalogue: dict,
+        principle_category=None,
+        can_add_assets: bool = False,
+        **kwargs,
     ):
         self.entry, self.version, self.step = entry, version, entry.step
         # The principles step is edited one category at a time (``principle_category``); without
@@ -65,6 +76,7 @@ class StepForm(forms.Form):
         initial["activities_done"] = [a.pk for a in entry.activities_done.all()]
         if entry.step == Step.SCOPE:
             initial["laws"] = [law.pk for law in entry.laws.all()]
+            initial["scope_assets"] = [a.pk for a in entry.scope_assets.all()]
         kwargs.setdefault("initial", {})
         kwargs["initial"] = {**initial, **kwargs["initial"]}
         super().__init__(*args, **kwargs)
@@ -101,6 +113,7 @@ class StepForm(forms.Form):
                 required=False,
                 label=_("Wet- en regelgeving die van toepassing is"),
             )
+            self._add_asset_fields(can_add_assets)
         if entry.step == Step.GOALS:
             self._add_goal_fields()
         self.principle_groups, self.own_principle_rows = [], []
@@ -109,6 +122,50 @@ class StepForm(forms.Form):
             self._add_principle_fields()
             for name in general:
                 del self.fields[name]
+
+    # --- scope: assets from the register --------------------------------------------------
+
+    def _add_asset_fields(self, can_add_assets: bool):
+        from weerbaar.risks.models import Asset
+
+        self.fields["scope_assets"] = forms.ModelMultipleChoiceField(
+            queryset=Asset.objects.order_by("name", "id"),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label=_("Bedrijfsmiddelen die binnen de scope vallen"),
+            help_text=_("Uit het register van bedrijfsmiddelen; het register en de scope zijn één lijst."),
+        )
+        self.fields["assets"].help_text = _("Optioneel: een toelichting op de keuze van de bedrijfsmiddelen.")
+        self.can_add_assets = can_add_assets
+        if can_add_assets:
+            self.fields["new_asset_name"] = forms.CharField(
+                required=False, max_length=Asset._meta.get_field("name").max_length, label=_("Naam")
+            )
+            self.fields["new_asset_kind"] = forms.ChoiceField(
+                choices=Asset.Kind.choices, initial=Asset.Kind.OTHER, required=False, label=_("Soort")
+            )
+            self.fields["new_asset_criticality"] = forms.TypedChoiceField(
+                choices=Asset.Criticality.choices,
+                coerce=int,
+                initial=Asset.Criticality.MEDIUM,
+                required=False,
+                label=_("Belang"),
+            )
+
+    def new_asset_data(self) -> dict | None:
+        """The new asset typed in the scope step, or None with an error on the name when it is empty."""
+        from weerbaar.risks.models import Asset
+
+        data = self.cleaned_data
+        name = (data.get("new_asset_name") or "").strip()
+        if not name:
+            self.add_error("new_asset_name", _("Vul de naam van het nieuwe bedrijfsmiddel in."))
+            return None
+        return {
+            "name": name,
+            "kind": data.get("new_asset_kind") or Asset.Kind.OTHER,
+            "criticality": data.get("new_asset_criticality") or Asset.Criticality.MEDIUM,
+        }
 
     # --- goals -------------------------------------------------------------------------
 
@@ -303,6 +360,7 @@ class StepForm(forms.Form):
         }
         if self.step == Step.SCOPE:
             kwargs["laws"] = list(Law.objects.filter(pk__in=data.get("laws") or []))
+            kwargs["scope_assets"] = list(data.get("scope_assets") or [])
         if self.step == Step.GOALS:
             kwargs["goals"] = self.goal_inputs()
         return kwargs
@@ -402,3 +460,120 @@ class WordTemplateForm(forms.Form):
 
     def clean_kind(self):
         return self.cleaned_data.get("kind") or WordTemplate.Kind.PLACEHOLDERS
+
+
+# --- sub-plans ---------------------------------------------------------------------------------
+
+SUBPLAN_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def check_document_upload(upload, *, max_bytes: int, max_label: str):
+    """A PDF or Word file of at most ``max_bytes``, checked before anything stores it."""
+    if upload.size > max_bytes:
+        raise forms.ValidationError(_("Het bestand is groter dan %(max)s.") % {"max": max_label})
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return upload
+    from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
+    from weerbaar.documents.word import looks_like_docx
+
+    content = upload.read()
+    upload.seek(0)
+    if looks_like_docx(content):
+        try:
+            check_zip_archive(upload)
+        except UnsafeArchive as e:
+            raise forms.ValidationError(str(e)) from e
+        upload.seek(0)
+        return upload
+    raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
+
+
+class SubPlanForm(RevisionMixin, forms.ModelForm):
+    revision = RevisionField()
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Eigenaar"),
+        help_text=_("Krijgt een herinnering voor de herziening."),
+    )
+    document = forms.FileField(
+        required=False,
+        label=_("Document uploaden"),
+        help_text=_("Een PDF- of Word-bestand van hoogstens 20 MB. Of vul hierboven een link in."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+    )
+    remove_document = forms.BooleanField(required=False, label=_("Het geüploade document verwijderen"))
+    document_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=_("Link naar het document"),
+        help_text=_("Bijvoorbeeld de plek in het documentsysteem of op de website."),
+    )
+
+    class Meta:
+        model = SubPlan
+        fields = ["kind", "title", "owner", "status", "adopted_on", "review_on", "scope", "document_url"]
+        widgets = {"scope": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "review_on": _("Staat in de agenda; de eigenaar krijgt een herinnering."),
+        }
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+        self.fields["owner"].queryset = Membership.objects.filter(organisation=organisation).select_related("user")
+        self.fields["owner"].label_from_instance = lambda m: m.user.get_full_name() or m.user.email
+        for name in ("adopted_on", "review_on"):
+            self.fields[name].widget = DATE
+        self.fields["scope"].max_length = 10_000
+        if not self.instance.document:
+            del self.fields["remove_document"]
+
+    def clean(self):
+        from .services import subplan_date_problem
+
+        data = super().clean()
+        problem = subplan_date_problem(
+            status=data.get("status"), adopted_on=data.get("adopted_on"), review_on=data.get("review_on")
+        )
+        if problem:
+            self.add_error(*problem)
+        return data
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return None
+        return check_document_upload(upload, max_bytes=SUBPLAN_DOCUMENT_MAX_BYTES, max_label="20 MB")
+
+
+class SubPlanFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label=_("Zoeken op titel"))
+    thema = forms.ChoiceField(required=False, label=_("Thema"), choices=[("", _("Alle thema's"))])
+    status = forms.ChoiceField(required=False, label=_("Status"), choices=[("", _("Alle statussen"))])
+    sorteer = forms.ChoiceField(
+        required=False,
+        label=_("Sorteren op"),
+        choices=[("", _("thema")), ("titel", _("titel")), ("herziening", _("herziening")), ("status", _("status"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["thema"].choices += list(SubPlan.Kind.choices)
+        self.fields["status"].choices += list(SubPlan.Status.choices)
+
+
+class DelegationForm(forms.Form):
+    step = forms.ChoiceField(label=_("Stap"), choices=Step.choices)
+    member = forms.ModelChoiceField(queryset=None, label=_("Meeschrijver"), empty_label="—")
+
+    def __init__(self, *args, version: FrameworkVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = selectors.delegation_candidates(version)
+        self.fields["member"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name() or m.user.email} ({m.get_role_display()})"
+        )

@@ -130,7 +130,11 @@ class StepEntry(OrganisationOwned):
     # Vision
     multi_year_plans = models.TextField(_("koppeling met meerjarenplannen"), blank=True)
     # Scope
-    assets = models.TextField(_("bedrijfsmiddelen"), blank=True)
+    # The assets in scope are rows of the risk register (one list); ``assets`` only explains them.
+    scope_assets = models.ManyToManyField(
+        "risks.Asset", blank=True, related_name="+", verbose_name=_("bedrijfsmiddelen uit het register")
+    )
+    assets = models.TextField(_("toelichting op de bedrijfsmiddelen"), blank=True)
     staff_groups = models.TextField(_("medewerkers en groepen"), blank=True)
     third_parties = models.TextField(_("derden"), blank=True)
     laws = models.ManyToManyField("knowledge.Law", blank=True, related_name="+", verbose_name=_("wet- en regelgeving"))
@@ -285,3 +289,91 @@ class WordTemplate(OrganisationOwned):
 
     def __str__(self):
         return self.name
+
+
+class SubPlan(OrganisationOwned):
+    """A sub-plan (deelplan) of the municipality: the plan of one security theme, with its owner.
+
+    The framework is the hook the sub-plans hang on; each sub-plan keeps its own document
+    (a link or an uploaded file), status and review date, which the calendar shows.
+    """
+
+    class Kind(models.TextChoices):
+        INFORMATION = "informatiebeveiliging", _("informatiebeveiliging")
+        PRIVACY = "privacy", _("privacy")
+        PHYSICAL = "fysieke_beveiliging", _("fysieke beveiliging")
+        PERSONNEL = "personele_beveiliging", _("personele beveiliging")
+        INTEGRITY = "integriteit", _("integriteit")
+        CONTINUITY = "continuiteit", _("bedrijfscontinuïteit")
+        OTHER = "overig", _("overig")
+
+    class Status(models.TextChoices):
+        PREPARING = "in_voorbereiding", _("in voorbereiding")
+        ADOPTED = "vastgesteld", _("vastgesteld")
+        REVIEW = "te_herzien", _("te herzien")
+
+    kind = models.CharField(_("thema"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    owner = models.ForeignKey(
+        "core.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eigenaar"),
+        help_text=_("Krijgt een herinnering voor de herziening."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREPARING)
+    adopted_on = models.DateField(_("vastgesteld op"), null=True, blank=True)
+    review_on = models.DateField(_("herzien uiterlijk op"), null=True, blank=True)
+    scope = models.TextField(_("scope van het deelplan"), blank=True)
+    document_url = models.URLField(_("link naar het document"), max_length=500, blank=True)
+    document = models.FileField(
+        _("document"), upload_to="kader/deelplannen/%Y/", blank=True, max_length=300, editable=False
+    )
+    document_name = models.CharField(_("bestandsnaam"), max_length=200, blank=True, editable=False)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    audit_exclude = {"updated_at", "revision"}
+
+    class Meta:
+        ordering = ["kind", "title", "id"]
+        verbose_name = _("deelplan")
+        verbose_name_plural = _("deelplannen")
+
+    def __str__(self):
+        return self.title
+
+
+class StepDelegation(OrganisationOwned):
+    """Co-writing: the coordinator lets one member edit one step of one version.
+
+    The policy adviser writes the vision, the HR adviser the personnel principles; everyone else
+    keeps commenting. Only the coordinator hands out and takes back these rights.
+    """
+
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="delegations")
+    step = models.CharField(_("stap"), max_length=20, choices=Step.choices)
+    member = models.ForeignKey(
+        "core.Membership", on_delete=models.CASCADE, related_name="+", verbose_name=_("meeschrijver")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "step", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "step", "member"], name="one_delegation_per_member_and_step")
+        ]
+        verbose_name = _("meeschrijver")
+        verbose_name_plural = _("meeschrijvers")
+
+    def __str__(self):
+        return f"{self.member} — {self.get_step_display()} (versie {self.version.number})"

@@ -21,6 +21,7 @@ from .models import (
     Step,
     StepComment,
     StepEntry,
+    SubPlan,
 )
 from .step_fields import editable_fields
 
@@ -62,7 +63,7 @@ def step_catalogue(step: str) -> dict:
 
 def entries_of(version: FrameworkVersion) -> dict[str, StepEntry]:
     entries = version.steps.select_related("governance_variant", "updated_by").prefetch_related(
-        "laws", "activities_done"
+        "laws", "activities_done", "scope_assets"
     )
     return {e.step: e for e in entries}
 
@@ -188,7 +189,10 @@ def completeness(version: FrameworkVersion, entries=None, goals=None, principles
                 entry.sub_plan_continuity,
             )
             status.checks += [
-                (_("de bedrijfsmiddelen"), _filled(entry.assets)),
+                (
+                    _("de bedrijfsmiddelen uit het register die binnen de scope vallen"),
+                    bool(entry.scope_assets.all()) or _filled(entry.assets),
+                ),
                 (_("de medewerkers en groepen"), _filled(entry.staff_groups)),
                 (_("de derden"), _filled(entry.third_parties)),
                 (_("minstens één wet of norm uit het wettelijk kader"), bool(entry.laws.all())),
@@ -274,6 +278,8 @@ def display_value(entry: StepEntry, name: str) -> str:
         return "\n".join(law.name for law in entry.laws.all())
     if name == "activities_done":
         return "\n".join(a.text for a in entry.activities_done.all())
+    if name == "scope_assets":
+        return "\n".join(str(a) for a in entry.scope_assets.all())
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
     if value is None:
@@ -286,7 +292,7 @@ def display_value(entry: StepEntry, name: str) -> str:
 def compared_fields(step: str) -> list[str]:
     names = editable_fields(step)
     if step == Step.SCOPE:
-        names = names + ["laws"]
+        names = ["scope_assets"] + names + ["laws"]
     return names + ["activities_done"]
 
 
@@ -358,6 +364,8 @@ def stale_differences(*, current: StepEntry, submitted: dict) -> list[dict]:
             mine = "\n".join(law.name for law in mine)
         elif name == "activities_done":
             mine = "\n".join(a.text for a in mine)
+        elif name == "scope_assets":
+            mine = "\n".join(str(a) for a in mine)
         elif isinstance(mine, bool):
             mine = _("ja") if mine else _("nee")
         elif name == "governance_variant":
@@ -369,3 +377,49 @@ def stale_differences(*, current: StepEntry, submitted: dict) -> list[dict]:
         if mine.replace("\r\n", "\n").strip() != theirs.strip():
             rows.append({"label": field_label(name), "theirs": theirs, "mine": mine, "diff": word_diff(theirs, mine)})
     return rows
+
+
+# --- sub-plans and co-writing -------------------------------------------------------------------
+
+SUBPLAN_SORTS = {
+    "": ("kind", "title", "id"),
+    "titel": ("title", "id"),
+    "herziening": ("review_on", "title", "id"),
+    "status": ("status", "title", "id"),
+}
+
+
+def subplan_list(*, organisation: Organisation, query: str = "", kind: str = "", status: str = "", sort: str = ""):
+    qs = SubPlan.objects.filter(organisation=organisation).select_related("owner__user")
+    if query:
+        qs = qs.filter(title__icontains=query)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by(*SUBPLAN_SORTS.get(sort, SUBPLAN_SORTS[""]))
+
+
+def subplan_review_dates(*, organisation: Organisation, start, end):
+    return (
+        SubPlan.objects.filter(organisation=organisation, review_on__gte=start, review_on__lte=end)
+        .only("id", "title", "kind", "status", "review_on", "owner_id")
+        .order_by("review_on", "id")
+    )
+
+
+def delegations_of(version: FrameworkVersion, step: str | None = None):
+    qs = version.delegations.select_related("member__user", "granted_by").order_by("step", "id")
+    return qs.filter(step=step) if step else qs
+
+
+def delegation_candidates(version: FrameworkVersion):
+    """Members who may be given a step: everyone of the municipality but the coordinators (who edit all)."""
+    from weerbaar.core.models import Membership, Role
+
+    return (
+        Membership.objects.filter(organisation_id=version.organisation_id)
+        .exclude(role=Role.COORDINATOR)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )

@@ -33,7 +33,9 @@ from .models import (
     FrameworkVersion,
     Step,
     StepComment,
+    StepDelegation,
     StepEntry,
+    SubPlan,
     WordTemplate,
 )
 from .step_fields import COMMON_FIELDS, STEP_FIELDS, editable_fields  # noqa: F401 (re-exported)
@@ -134,6 +136,7 @@ def version_create_from(*, source: FrameworkVersion, membership: Membership) -> 
             setattr(new, name, getattr(old, name))
         new.save()
         new.laws.set(old.laws.all())
+        new.scope_assets.set(old.scope_assets.all())
         new.activities_done.set(old.activities_done.all())
     goal_map = {}
     for old in source.goals.all():
@@ -194,9 +197,13 @@ def step_save(
     activities_done: list[StepActivity] | None = None,
     goals: list[GoalInput] | None = None,
     principles: list[PrincipleInput] | None = None,
+    scope_assets: list | None = None,
 ) -> StepEntry:
-    """Save one step. ``None`` leaves a part unchanged; an empty list clears it."""
-    permissions.require(membership, "framework.edit")
+    """Save one step. ``None`` leaves a part unchanged; an empty list clears it.
+
+    The coordinator saves every step; a member the coordinator gave this step (co-writing) saves it too.
+    """
+    permissions.require(membership, "framework.edit_step", entry)
     version = FrameworkVersion.objects.select_for_update().get(pk=entry.version_id)
     _ensure_draft(version)
     fields = dict(fields or {})
@@ -228,6 +235,8 @@ def step_save(
         if entry.step != Step.SCOPE and laws:
             raise ValidationError(_("Wetten en normen horen bij de stap Scope."), code="unknown_field")
         entry.laws.set(laws)
+    if scope_assets is not None:
+        _set_scope_assets(entry, scope_assets)
     if activities_done is not None:
         from .selectors import step_catalogue
 
@@ -518,3 +527,166 @@ def word_template_delete(*, organisation: Organisation, membership: Membership) 
     permissions.require(membership, "framework.edit")
     for template in WordTemplate.objects.filter(organisation=organisation):
         template.delete()
+
+
+# --- scope: assets from the register ----------------------------------------------------------
+
+
+def _set_scope_assets(entry: StepEntry, assets: list) -> None:
+    """The scope's assets are rows of the municipality's own register: one list, never a copy."""
+    if entry.step != Step.SCOPE and assets:
+        raise ValidationError(_("Bedrijfsmiddelen horen bij de stap Scope."), code="unknown_field")
+    if any(a.organisation_id != entry.organisation_id for a in assets):
+        raise ValidationError(
+            {"scope_assets": _("Kies bedrijfsmiddelen uit het register van uw eigen gemeente.")}, code="invalid"
+        )
+    entry.scope_assets.set(assets)
+
+
+# --- sub-plans ---------------------------------------------------------------------------------
+
+
+class StaleSubPlan(ValidationError):
+    """Someone else saved the sub-plan since the editor opened it; nothing was written."""
+
+    def __init__(self, current: SubPlan):
+        self.current = current
+        super().__init__(
+            _(
+                "Iemand anders heeft dit deelplan opgeslagen nadat u het opende. Uw invoer is niet opgeslagen maar "
+                "staat nog in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
+            ),
+            code="stale",
+        )
+
+
+SUBPLAN_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def subplan_date_problem(*, status, adopted_on, review_on) -> tuple[str, str] | None:
+    """(field, Dutch message) when the dates do not fit the status, else None."""
+    if status == SubPlan.Status.ADOPTED and adopted_on is None:
+        return "adopted_on", _("Vul de datum in waarop het deelplan is vastgesteld.")
+    if adopted_on and review_on and review_on < adopted_on:
+        return "review_on", _("De herziening ligt voor de datum van vaststelling.")
+    return None
+
+
+@transaction.atomic
+def subplan_save(
+    *,
+    organisation: Organisation,
+    membership: Membership,
+    subplan: SubPlan | None = None,
+    kind: str,
+    title: str,
+    owner: Membership | None = None,
+    status: str = SubPlan.Status.PREPARING,
+    adopted_on: datetime.date | None = None,
+    review_on: datetime.date | None = None,
+    scope: str = "",
+    document_url: str = "",
+    document=None,
+    remove_document: bool = False,
+    expected_revision: int | None = None,
+) -> SubPlan:
+    """Create or change a sub-plan. ``document`` is an upload already checked by the form (or None)."""
+    if subplan is None:
+        permissions.require(membership, "framework.create_subplan")
+    else:
+        permissions.require(membership, "framework.edit_subplan", subplan)
+    errors = {}
+    if owner is not None and owner.organisation_id != organisation.pk:
+        errors["owner"] = _("Kies een lid van deze gemeente.")
+    if document is not None and getattr(document, "size", 0) > SUBPLAN_DOCUMENT_MAX_BYTES:
+        errors["document"] = _("Het bestand is groter dan 20 MB.")
+    if errors:
+        raise ValidationError(errors)
+    # Rules between fields (the form names the field; here they concern the sub-plan as a whole).
+    problem = subplan_date_problem(status=status, adopted_on=adopted_on, review_on=review_on)
+    if problem:
+        raise ValidationError(problem[1], code="invalid")
+    if subplan is not None and subplan.pk:
+        rows = SubPlan.objects.filter(pk=subplan.pk)
+        if expected_revision is not None:
+            rows = rows.filter(revision=expected_revision)
+        if not rows.update(revision=F("revision") + 1):
+            raise StaleSubPlan(SubPlan.objects.select_related("owner__user").get(pk=subplan.pk))
+        subplan = SubPlan.objects.get(pk=subplan.pk)
+    else:
+        subplan = SubPlan(organisation=organisation)
+    subplan.kind = kind
+    subplan.title = title
+    subplan.owner = owner
+    subplan.status = status
+    subplan.adopted_on = adopted_on
+    subplan.review_on = review_on
+    subplan.scope = (scope or "").replace("\r\n", "\n")
+    subplan.document_url = document_url or ""
+    subplan.updated_by = membership.user
+    subplan.full_clean(exclude=["organisation", "owner", "document"])
+    old_file = subplan.document.name if subplan.document else ""
+    if document is not None:
+        name = document.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+        subplan.document.save(name, document, save=False)
+        subplan.document_name = name
+    elif remove_document:
+        subplan.document = ""
+        subplan.document_name = ""
+    subplan.save()
+    if old_file and old_file != (subplan.document.name if subplan.document else ""):
+        storage = SubPlan._meta.get_field("document").storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return subplan
+
+
+@transaction.atomic
+def subplan_delete(*, membership: Membership, subplan: SubPlan) -> None:
+    permissions.require(membership, "framework.edit_subplan", subplan)
+    old_file = subplan.document.name if subplan.document else ""
+    subplan.delete()
+    if old_file:
+        storage = SubPlan._meta.get_field("document").storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+
+
+# --- co-writing ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delegation_add(*, version: FrameworkVersion, step: str, member: Membership, membership: Membership):
+    """Give ``member`` edit rights on one step of ``version``; others keep commenting."""
+    permissions.require(membership, "framework.delegate")
+    _ensure_not_frozen(version)
+    if step not in Step.values:
+        raise ValidationError({"step": _("Kies een stap.")}, code="invalid")
+    if member.organisation_id != version.organisation_id:
+        raise ValidationError({"member": _("Kies een lid van deze gemeente.")}, code="invalid")
+    if permissions.allowed(member, "framework.edit"):
+        raise ValidationError(
+            {"member": _("%(name)s mag als coördinator alle stappen al bewerken.") % {"name": _member_name(member)}},
+            code="already",
+        )
+    delegation, created = StepDelegation.objects.get_or_create(
+        organisation=version.organisation,
+        version=version,
+        step=step,
+        member=member,
+        defaults={"granted_by": membership.user},
+    )
+    if not created:
+        raise ValidationError(
+            {"member": _("%(name)s schrijft al mee aan deze stap.") % {"name": _member_name(member)}},
+            code="exists",
+        )
+    return delegation
+
+
+@transaction.atomic
+def delegation_remove(*, delegation: StepDelegation, membership: Membership) -> None:
+    permissions.require(membership, "framework.delegate")
+    delegation.delete()
+
+
+def _member_name(member: Membership) -> str:
+    return member.user.get_full_name() or member.user.email

@@ -27,3 +27,14 @@ urlpatterns = [
     path("g/<slug:org>/kader/versies/<int:number>/stap/<str:step>/opmerkingen/", views.comment_add, name="comment_add"),
     path("g/<slug:org>/kader/opmerkingen/<int:pk>/afhandelen/", views.comment_resolve, name="comment_resolve"),
 ]
+
+urlpatterns += [
+    path("g/<slug:org>/kader/versies/<int:number>/meeschrijvers/", views.delegation_add, name="delegation_add"),
+    path("g/<slug:org>/kader/meeschrijvers/<int:pk>/intrekken/", views.delegation_remove, name="delegation_remove"),
+    path("g/<slug:org>/kader/deelplannen/", views.SubPlanList.as_view(), name="subplans"),
+    path("g/<slug:org>/kader/deelplannen/nieuw/", views.SubPlanEdit.as_view(), name="subplan_new"),
+    path("g/<slug:org>/kader/deelplannen/<int:pk>/", views.SubPlanDetail.as_view(), name="subplan"),
+    path("g/<slug:org>/kader/deelplannen/<int:pk>/bewerken/", views.SubPlanEdit.as_view(), name="subplan_edit"),
+    path("g/<slug:org>/kader/deelplannen/<int:pk>/verwijderen/", views.SubPlanDelete.as_view(), name="subplan_delete"),
+    path("g/<slug:org>/kader/deelplannen/<int:pk>/document/", views.subplan_document, name="subplan_document"),
+]

@@ -9,16 +9,27 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from weerbaar.core import permissions
+from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
 from weerbaar.core.decorators import org_permission
 from weerbaar.knowledge.models import StepExample
 
 from . import documents, selectors, services
-from .forms import AdoptForm, CommentForm, CompareForm, StepForm, SubmitForm, WordTemplateForm
-from .models import STEP_ORDER, FrameworkVersion, Step, StepComment, WordTemplate
+from .forms import (
+    AdoptForm,
+    CommentForm,
+    CompareForm,
+    DelegationForm,
+    StepForm,
+    SubmitForm,
+    SubPlanFilterForm,
+    SubPlanForm,
+    WordTemplateForm,
+)
+from .models import STEP_ORDER, FrameworkVersion, Step, StepComment, StepDelegation, SubPlan, WordTemplate
 
 
 def _version(number: int) -> FrameworkVersion:
@@ -85,6 +96,12 @@ def version_detail(request, org, number):
             "open_comment_total": sum(open_comments.values()),
             "compare_form": CompareForm(versions=versions, current=version) if len(versions) > 1 else None,
             "has_open_version": any(not v.is_frozen for v in versions),
+            "delegations": list(selectors.delegations_of(version)),
+            "my_steps": {
+                d.step for d in StepDelegation.objects.filter(version=version, member=request.membership).only("step")
+            },
+            "can_delegate": (can_delegate := permissions.allowed(request.membership, "framework.delegate")),
+            "delegation_form": DelegationForm(version=version) if can_delegate and not version.is_frozen else None,
             **_rights(request),
         },
     )
@@ -110,28 +127,32 @@ def step(request, org, number, step):
             category = next((c["category"] for c in categories if c["category"].slug == slug), None)
             if category is None:
                 raise Http404
-    can_edit = permissions.allowed(request.membership, "framework.edit") and version.is_draft
+    can_edit = permissions.allowed(request.membership, "framework.edit_step", entry) and version.is_draft
+    can_add_assets = step == Step.SCOPE and permissions.allowed(request.membership, "risks.manage_register")
+    form_kwargs = {
+        "entry": entry,
+        "version": version,
+        "catalogue": catalogue,
+        "principle_category": category,
+        "can_add_assets": can_add_assets,
+    }
     status, conflict, notice = 200, None, None
     form = None
     if request.method == "POST":
-        permissions.require(request.membership, "framework.edit")
+        permissions.require(request.membership, "framework.edit_step", entry)
         data = request.POST.copy()
         example_id = data.get("insert_example")
-        if example_id:
+        if data.get("add_asset") and can_add_assets:
+            form, notice, status = _add_scope_asset(request, data, form_kwargs)
+        elif example_id:
             example = next((e for e in catalogue["examples"] if str(e.pk) == example_id), None)
             if example is None:
                 raise Http404
-            form = StepForm(
-                _insert_example(data, example),
-                entry=entry,
-                version=version,
-                catalogue=catalogue,
-                principle_category=category,
-            )
+            form = StepForm(_insert_example(data, example), **form_kwargs)
             form.is_valid()
             notice = _("Het voorbeeld staat in het formulier. Pas het aan en sla de stap op.")
         else:
-            form = StepForm(data, entry=entry, version=version, catalogue=catalogue, principle_category=category)
+            form = StepForm(data, **form_kwargs)
             if form.is_valid():
                 kwargs = form.service_kwargs()
                 try:
@@ -143,17 +164,16 @@ def step(request, org, number, step):
                     )
                 except services.StaleRevision as e:
                     submitted = {**kwargs.get("fields", {}), "activities_done": kwargs.get("activities_done", [])}
-                    if "laws" in kwargs:
-                        submitted["laws"] = kwargs["laws"]
+                    for name in ("laws", "scope_assets"):
+                        if name in kwargs:
+                            submitted[name] = kwargs[name]
                     conflict = {
                         "message": e.messages[0],
                         "rows": selectors.stale_differences(current=e.entry, submitted=submitted),
                     }
                     # Saving again now overwrites knowingly: the form carries the current revision.
                     data["revision"] = str(e.entry.revision)
-                    form = StepForm(
-                        data, entry=entry, version=version, catalogue=catalogue, principle_category=category
-                    )
+                    form = StepForm(data, **form_kwargs)
                     form.is_valid()
                     status = 409
                 except ValidationError as e:
@@ -164,7 +184,7 @@ def step(request, org, number, step):
             else:
                 status = 400
     elif can_edit:
-        form = StepForm(entry=entry, version=version, catalogue=catalogue, principle_category=category)
+        form = StepForm(**form_kwargs)
     index = STEP_ORDER.index(step)
     goals, principles = selectors.goals_of(version), selectors.principles_of(version)
     completeness = selectors.completeness(version, goals=goals, principles=principles)
@@ -200,10 +220,47 @@ def step(request, org, number, step):
             "comment_form": CommentForm()
             if permissions.allowed(request.membership, "framework.comment") and not version.is_frozen
             else None,
+            "delegations": list(selectors.delegations_of(version, step)),
+            "delegated_to_me": can_edit and not permissions.allowed(request.membership, "framework.edit"),
+            "subplans": list(selectors.subplan_list(organisation=request.organisation)[:100])
+            if step == Step.SCOPE
+            else None,
+            "can_create_subplan": permissions.allowed(request.membership, "framework.create_subplan"),
             **_rights(request),
         },
         status=status,
     )
+
+
+def _add_scope_asset(request, data, form_kwargs):
+    """The scope step's "add to the register" button: the asset goes into the register and is ticked.
+
+    The step itself is not saved yet: the form comes back with everything typed, plus the new
+    asset ticked, so one list (the register) stays the source of the scope.
+    """
+    from weerbaar.risks import services as register
+
+    form = StepForm(data, **form_kwargs)
+    if not form.is_valid():
+        return form, None, 400
+    asset_data = form.new_asset_data()
+    if asset_data is None:
+        return form, None, 400
+    try:
+        asset = register.asset_save(organisation=request.organisation, membership=request.membership, **asset_data)
+    except ValidationError as e:
+        form.add_error("new_asset_name", e.messages[0])
+        return form, None, 400
+    data.setlist("scope_assets", [*data.getlist("scope_assets"), str(asset.pk)])
+    for name in ("new_asset_name", "new_asset_kind", "new_asset_criticality", "add_asset"):
+        data.pop(name, None)
+    form = StepForm(data, **form_kwargs)
+    form.is_valid()
+    notice = _(
+        "Bedrijfsmiddel %(name)s staat nu in het register en is aangevinkt. Sla de stap op om het aan de scope toe "
+        "te voegen."
+    ) % {"name": asset}
+    return form, notice, 200
 
 
 def _principle_categories(version) -> list[dict]:
@@ -618,3 +675,142 @@ def word_template_delete(request, org):
     services.word_template_delete(organisation=request.organisation, membership=request.membership)
     messages.success(request, _("Het eigen Word-sjabloon is verwijderd; exports gebruiken weer de standaardopmaak."))
     return redirect("framework:word_template", org=org)
+
+
+# --- co-writing: who may edit which step ------------------------------------------------------
+
+
+@require_POST
+@org_permission("view")
+def delegation_add(request, org, number):
+    version = _version(number)
+    permissions.require(request.membership, "framework.delegate")
+    form = DelegationForm(request.POST, version=version)
+    if form.is_valid():
+        try:
+            delegation = services.delegation_add(
+                version=version,
+                step=form.cleaned_data["step"],
+                member=form.cleaned_data["member"],
+                membership=request.membership,
+            )
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+        else:
+            messages.success(
+                request,
+                _("%(name)s mag nu stap %(step)s bewerken.")
+                % {"name": services._member_name(delegation.member), "step": delegation.get_step_display()},
+            )
+    else:
+        messages.error(request, _("Kies een stap en een lid."))
+    return redirect(f"{reverse('framework:version', kwargs={'org': org, 'number': version.number})}#meeschrijven")
+
+
+@require_POST
+@org_permission("view")
+def delegation_remove(request, org, pk):
+    delegation = get_object_or_404(StepDelegation.objects.select_related("version", "member__user"), pk=pk)
+    services.delegation_remove(delegation=delegation, membership=request.membership)
+    messages.success(
+        request,
+        _("%(name)s kan stap %(step)s niet meer bewerken.")
+        % {"name": services._member_name(delegation.member), "step": delegation.get_step_display()},
+    )
+    url = reverse("framework:version", kwargs={"org": org, "number": delegation.version.number})
+    return redirect(f"{url}#meeschrijven")
+
+
+# --- sub-plans ---------------------------------------------------------------------------------
+
+
+class SubPlanMixin:
+    def base_context(self) -> dict:
+        return {
+            **super().base_context(),
+            "can_create_subplan": permissions.allowed(self.membership, "framework.create_subplan"),
+        }
+
+
+class SubPlanList(SubPlanMixin, generic.ObjectListView):
+    template_name = "framework/subplans.html"
+    partial_template_name = "framework/_subplan_table.html"
+    filter_form_class = SubPlanFilterForm
+    selector = "weerbaar.framework.selectors.subplan_list"
+
+    def filters(self, d):
+        return {"query": d["q"], "kind": d["thema"], "status": d["status"], "sort": d["sorteer"]}
+
+
+class SubPlanDetail(SubPlanMixin, generic.ObjectDetailView):
+    model = SubPlan
+    template_name = "framework/subplan_detail.html"
+    context_object_name = "subplan"
+    related = ("owner__user", "updated_by")
+
+    def get_extra_context(self, obj):
+        return {"can_edit_subplan": self.allowed("framework.edit_subplan", obj)}
+
+
+class SubPlanEdit(SubPlanMixin, generic.ObjectEditView):
+    model = SubPlan
+    permission = "core.view"
+    template_name = "framework/subplan_edit.html"
+    form_class = SubPlanForm
+    edit_rule = "framework.edit_subplan"
+    create_rule = "framework.create_subplan"
+    detail_url_name = "framework:subplan"
+    list_url_name = "framework:subplans"
+    success_message = gettext_lazy("Deelplan %(name)s is opgeslagen.")
+
+    def get_form(self, obj):
+        post = self.request.method == "POST"
+        return self.form_class(
+            self.request.POST if post else None,
+            self.request.FILES if post else None,
+            instance=obj,
+            organisation=self.organisation,
+        )
+
+    def get_title(self, obj):
+        return _("Deelplan %(name)s bewerken") % {"name": obj.title} if obj else _("Nieuw deelplan")
+
+    def save(self, form, obj):
+        data, expected = form.pop_revision()
+        return services.subplan_save(
+            organisation=self.organisation, membership=self.membership, subplan=obj, expected_revision=expected, **data
+        )
+
+
+class SubPlanDelete(SubPlanMixin, generic.ObjectDeleteView):
+    model = SubPlan
+    permission = "core.view"
+    delete_rule = "framework.edit_subplan"
+    detail_url_name = "framework:subplan"
+    list_url_name = "framework:subplans"
+    success_message = gettext_lazy("Deelplan %(name)s is verwijderd.")
+
+    def describe(self, obj):
+        if obj.document:
+            return _("Het geüploade document %(name)s wordt ook verwijderd.") % {"name": obj.document_name}
+        return ""
+
+    def delete(self, obj):
+        services.subplan_delete(membership=self.membership, subplan=obj)
+
+
+@require_safe
+@org_permission("view")
+def subplan_document(request, org, pk):
+    subplan = get_object_or_404(SubPlan, pk=pk)
+    if not subplan.document:
+        raise Http404
+    name = subplan.document_name or subplan.document.name.rsplit("/", 1)[-1]
+    content_type = (
+        "application/pdf"
+        if name.lower().endswith(".pdf")
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response = FileResponse(subplan.document.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
