@@ -34,6 +34,7 @@ if [ "$TASKS_BACKEND" = "database" ]; then
 	# The daily reminder job queues its own next run; this starts the chain (a no-op when one is
 	# queued). After gunicorn started, so it does not delay serving; a failure here is not fatal.
 	"$PY" manage.py send_reminders --schedule || true
+	"$PY" manage.py send_circle_digests --schedule || true
 fi
 # Whichever stops first ends the other: a web server without its worker is not healthy.
 wait -n

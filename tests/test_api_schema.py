@@ -138,12 +138,15 @@ def _unknown_reference(response) -> bool:
     """A 422 only because a slug or id names nothing (an unknown theme, a deleted asset), or
     because the object's state forbids the action (no field named: submitting an incomplete or
     adopted version): no schema can state which rows exist or what state they are in, so
-    valid-looking data may still be refused this way. Every other 422 on valid data is a
-    limit the schema should state, and fails."""
+    valid-looking data may still be refused this way. Likewise an uploaded file refused for its
+    type, content or size (codes ``file_*``): no schema can state what a file must hold. Every
+    other 422 on valid data is a limit the schema should state, and fails."""
     if response.status_code != 422:
         return False
     params = (response.json() or {}).get("invalid_params") or []
-    return bool(params) and all(p.get("code") == "unknown" or p.get("name") == "" for p in params)
+    return bool(params) and all(
+        p.get("code") == "unknown" or p.get("name") == "" or str(p.get("code", "")).startswith("file_") for p in params
+    )
 
 
 def _header_negated(case) -> bool:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Max, Min
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -289,6 +290,10 @@ def minimal_body(schema, components, slugs, name=""):
     if kind == "boolean":
         return False
     if kind == "string":
+        if schema.get("format") == "binary":
+            # A small file every upload check accepts (plain text), so the request passes the
+            # checks and reaches the lookup of the object it names.
+            return SimpleUploadedFile("walk.txt", b"walk\n", "text/plain")
         if name in slugs:
             return slugs[name][0]
         if schema.get("format") == "date":
@@ -297,6 +302,28 @@ def minimal_body(schema, components, slugs, name=""):
             return "2026-01-01T00:00:00"
         return "x" * max(1, schema.get("minLength", 1))
     return None
+
+
+MULTIPART = "multipart/form-data"
+
+
+def request_body(operation, components, slugs):
+    """The media type and minimal body of an operation: JSON, or a multipart form with a file for
+    an upload. Any other media type fails here, so a new kind of body is never silently skipped."""
+    content = operation.get("requestBody", {}).get("content", {})
+    unknown = set(content) - {"application/json", MULTIPART}
+    assert not unknown, f"the walk cannot build a {unknown} body yet"
+    for media in ("application/json", MULTIPART):
+        if media in content:
+            return media, minimal_body(content[media]["schema"], components, slugs)
+    return None, None
+
+
+def send(client, method, url, media, body, headers):
+    if media == MULTIPART:
+        assert method == "post", (method, url)  # browsers and Django send forms with files by POST only
+        return client.post(url, body, **headers)  # the test client encodes it as multipart/form-data
+    return client.generic(method.upper(), url, json.dumps(body if media else {}), "application/json", **headers)
 
 
 def test_minimal_bodies_are_valid_for_the_own_municipality(client, intruder, victim):
@@ -311,11 +338,10 @@ def test_minimal_bodies_are_valid_for_the_own_municipality(client, intruder, vic
     checked = 0
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
-            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            if not content or "{" in path:
+            media, body = request_body(operation, components, slugs)
+            if not media or "{" in path:
                 continue
-            body = minimal_body(content["schema"], components, slugs)
-            response = client.generic(method.upper(), path, json.dumps(body), "application/json", **headers)
+            response = send(client, method, path, media, body, headers)
             checked += 1
             assert response.status_code in (200, 201), (method, path, body, response.content[:300])
     assert checked >= 3
@@ -333,7 +359,7 @@ def test_every_api_operation_with_another_municipalitys_ids_is_404(client, intru
     slugs = _existing_slugs(membership.organisation)
     with scopes_disabled():
         audit_before = AuditEntry.objects.filter(organisation=victim).count()
-    with_body = 0
+    with_body = with_file = 0
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             params = re.findall(r"{(\w+)}", path)
@@ -341,17 +367,20 @@ def test_every_api_operation_with_another_municipalitys_ids_is_404(client, intru
                 # No object of theirs to name; with a valid body it would create the intruder's
                 # own rows, whose ids may equal the sampled ids of the other municipality.
                 continue
-            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            body = minimal_body(content["schema"], components, slugs) if content else {}
-            with_body += bool(content and params)
+            media, body = request_body(operation, components, slugs)
+            with_body += bool(media and params)
+            with_file += media == MULTIPART
             for obj_id in sorted(victim_ids):
                 url = path
                 for p in params:
                     url = url.replace("{" + p + "}", OTHER_SAMPLES["step"] if p == "step" else str(obj_id))
-                response = client.generic(method.upper(), url, json.dumps(body), "application/json", **headers)
+                if media == MULTIPART:  # a fresh file each time: the previous request read it
+                    media, body = request_body(operation, components, slugs)
+                response = send(client, method, url, media, body, headers)
                 assert response.status_code in (403, 404), (method, url, body, response.content[:300])
                 assert LEAK_MARKER.encode() not in response.content, (method, url)
     assert with_body >= 4
+    assert with_file >= 2  # the uploads (circle documents and their versions) were walked too
     with scopes_disabled():
         assert AuditEntry.objects.filter(organisation=victim).count() == audit_before, "a write changed their data"
 

@@ -103,3 +103,110 @@ def test_a_municipality_that_is_no_member_gets_404(client, headers, circle):
         == 404
     )
     assert not Post.objects.exists()
+
+
+# --- documents through the API (multipart/form-data) ---------------------------------------------
+
+
+def _upload(client, circle_id, h, name="plan.txt", content=b"Ons plan\n", **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"title": "Plan", **fields, "file": SimpleUploadedFile(name, content)}
+    return client.post(f"/api/v1/circles/{circle_id}/documents", data, **h)
+
+
+def test_a_member_shares_a_document_adds_a_version_and_downloads_it_through_the_api(client, headers, circle):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from weerbaar.core.models import AuditEntry
+
+    response = _upload(client, circle.pk, headers("voorbeeldrecht"), description="Ter inspiratie")
+    assert response.status_code == 201, response.content
+    document = response.json()
+    assert (document["title"], document["description"], document["circle_id"]) == (
+        "Plan",
+        "Ter inspiratie",
+        circle.pk,
+    )
+    assert [(v["number"], v["filename"], v["size"]) for v in document["versions"]] == [(1, "plan.txt", 9)]
+
+    h = headers("demostad")
+    response = client.post(
+        f"/api/v1/circle-documents/{document['id']}/versions",
+        {"note": "Cijfers bijgewerkt", "file": SimpleUploadedFile("plan-v2.txt", b"Ons nieuwe plan\n")},
+        **h,
+    )
+    assert response.status_code == 201, response.content
+    version = response.json()
+    assert (version["number"], version["note"], version["uploaded_by"]) == (
+        2,
+        "Cijfers bijgewerkt",
+        "Coördinator Demostad",
+    )
+    detail = client.get(f"/api/v1/circle-documents/{document['id']}", **h).json()
+    assert [v["number"] for v in detail["versions"]] == [2, 1]
+
+    download = client.get(f"/api/v1/circle-document-versions/{version['id']}/file", **headers("voorbeeldrecht"))
+    assert download.status_code == 200
+    assert download.content == b"Ons nieuwe plan\n"
+    assert download["Content-Type"] == "text/plain; charset=utf-8"
+    assert download["Content-Disposition"].startswith('attachment; filename="plan-v2.txt"')
+    assert download["X-Content-Type-Options"] == "nosniff"
+    with scopes_disabled():
+        events = set(AuditEntry.objects.values_list("event", flat=True))
+    assert {"circle.document_shared", "circle.document_version"} <= events
+
+
+def test_a_refused_file_is_a_problem_naming_the_file_field(client, headers, circle):
+    from weerbaar.circles.models import Document
+
+    h = headers("voorbeeldrecht")
+    wrong_type = _upload(client, circle.pk, h, name="macro.exe", content=b"MZ\x90\x00")
+    assert wrong_type.status_code == 422
+    assert wrong_type["Content-Type"] == "application/problem+json"
+    [param] = wrong_type.json()["invalid_params"]
+    assert (param["name"], param["code"]) == ("file.file", "file_type")
+    assert "niet worden gedeeld" in param["reason"]
+
+    disguised = _upload(client, circle.pk, h, name="rapport.pdf", content=b"<html>geen pdf</html>")
+    assert disguised.status_code == 422
+    assert disguised.json()["invalid_params"][0]["code"] == "file_content"
+
+    no_file = client.post(f"/api/v1/circles/{circle.pk}/documents", {"title": "Plan"}, **h)
+    assert no_file.status_code == 422
+    assert [p["name"] for p in no_file.json()["invalid_params"]] == ["file.file"]
+    assert not Document.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused_through_the_api(client, headers, circle, monkeypatch):
+    from weerbaar.circles import files
+
+    monkeypatch.setattr(files, "MAX_BYTES", 10)
+    response = _upload(client, circle.pk, headers("voorbeeldrecht"), content=b"x" * 11)
+    assert response.status_code == 422
+    assert response.json()["invalid_params"][0]["code"] == "file_too_large"
+
+
+def test_a_non_member_reaches_no_document_operation(client, headers, circle, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from weerbaar.circles import services
+    from weerbaar.circles.files import CheckedFile
+    from weerbaar.circles.models import Document, DocumentVersion
+
+    document = services.document_create(
+        user=people["other"], circle=circle, title="Plan", file=CheckedFile("plan.txt", "text/plain", b"geheim")
+    )
+    version = document.versions.get()
+    outsider = headers("demostad", "lezer")  # a colleague of the facilitator, not in the circle
+    assert _upload(client, circle.pk, outsider).status_code == 404
+    response = client.post(
+        f"/api/v1/circle-documents/{document.pk}/versions", {"file": SimpleUploadedFile("x.txt", b"x")}, **outsider
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert client.get(f"/api/v1/circle-documents/{document.pk}", **outsider).status_code == 404
+    download = client.get(f"/api/v1/circle-document-versions/{version.pk}/file", **outsider)
+    assert download.status_code == 404
+    assert b"geheim" not in download.content
+    assert (Document.objects.count(), DocumentVersion.objects.count()) == (1, 1)

@@ -114,3 +114,26 @@ def test_the_digest_command_enqueues_the_job(people, circle):
     mail.outbox.clear()
     call_command("send_circle_digests")
     assert [m.to for m in mail.outbox] == [["coordinator@voorbeeldrecht.example"]]
+
+
+def test_the_daily_digest_keeps_itself_going_in_the_worker(people, circle, settings, capsys):
+    """`make serve` starts the chain once; each run sends the digests and queues the next
+    morning's run, so no cron is needed and a restart does not start a second chain."""
+    import datetime
+
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call_command("send_circle_digests", "--schedule")
+    call_command("send_circle_digests", "--schedule")
+    assert "al een run klaar" in capsys.readouterr().out
+    waiting = DBTaskResult.objects.filter(task_path=tasks.daily_digests.module_path)
+    assert waiting.count() == 1
+    assert waiting.get().run_after > datetime.datetime.now(datetime.UTC)
+
+    waiting.delete()  # as the worker takes it
+    services.thread_create(user=people["facilitator"], circle=circle, title="Nieuws", body="Iets nieuws")
+    mail.outbox.clear()
+    assert tasks.daily_digests.call() == 1
+    assert [m.to for m in mail.outbox] == [["coordinator@voorbeeldrecht.example"]]
+    assert waiting.count() == 1  # tomorrow's run

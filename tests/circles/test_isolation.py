@@ -6,7 +6,6 @@ And the other way round: a circle shared with another municipality opens nothing
 municipality's workspace to them.
 """
 
-import json
 import re
 
 import pytest
@@ -21,7 +20,7 @@ from weerbaar.circles.models import Circle, CircleMember
 from weerbaar.core.models import AuditEntry, Membership
 
 from ..conftest import member
-from ..test_tenancy_walk import minimal_body
+from ..test_tenancy_walk import MULTIPART, request_body, send
 
 CIRCLE_APP = "circles"
 
@@ -145,19 +144,21 @@ def test_every_circle_api_operation_is_404_for_a_non_member(client, people, demo
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     ids = set().union(*(ids_of(c) for c in demo_circles.values()))
     before = _audit_count()
-    operations = 0
+    operations = uploads = 0
     for path, method, operation, components in circle_operations():
         params = re.findall(r"{(\w+)}", path)
         if not params:
             continue
         operations += 1
-        content = operation.get("requestBody", {}).get("content", {}).get("application/json")
-        body = minimal_body(content["schema"], components, {}) if content else {}
+        uploads += request_body(operation, components, {})[0] == MULTIPART
         for pk in sorted(ids):
             url = re.sub(r"{\w+}", str(pk), path)
-            response = client.generic(method.upper(), url, json.dumps(body), "application/json", **headers)
+            # A valid body (a real file for an upload), so only the membership lookup can refuse it.
+            media, body = request_body(operation, components, {})
+            response = send(client, method, url, media, body, headers)
             assert response.status_code == 404, (method, url, response.content[:200])
-    assert operations >= 8
+    assert operations >= 11
+    assert uploads == 2  # sharing a document and adding a version
     assert _audit_count() == before
     listed = client.get("/api/v1/circles", **headers).json()
     assert listed["count"] == 0

@@ -91,3 +91,54 @@ def test_without_a_style_template_the_png_logo_is_in_the_header(demostad):
         parsed = Document(io.BytesIO(doc.to_bytes()))
     header = parsed.sections[0].header
     assert "<w:drawing" in header._element.xml and "CONCEPT" in " ".join(p.text for p in header.paragraphs)
+
+
+ATTACHED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+FRAME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/frame"
+
+
+def _saved(doc) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _all_rels(content: bytes) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return " ".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".rels"))
+
+
+def test_the_attached_template_on_a_network_share_is_not_passed_on_to_every_export():
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    template = Document(io.BytesIO(word.as_document(demo_style_template())))
+    settings_part = template.part._settings_part
+    rid = settings_part.rels.get_or_add_ext_rel(ATTACHED, "file://fileserver/huisstijl/gemeente.dotx")
+    attached = OxmlElement("w:attachedTemplate")
+    attached.set(qn("r:id"), rid)
+    settings_part.element.append(attached)
+    # A linked (not embedded) file in the body is dropped with the body.
+    template.part.rels.get_or_add_ext_rel(FRAME, "https://tracker.example/pixel")
+    content = _saved(template)
+    assert "fileserver" in _all_rels(content)
+    out = word.WordDocument(title="x", style_template=content).to_bytes()
+    assert "fileserver" not in _all_rels(out) and "tracker.example" not in _all_rels(out)
+    assert "attachedTemplate" not in Document(io.BytesIO(out)).settings.element.xml
+
+
+def test_a_template_whose_header_fetches_from_outside_is_refused():
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    template = Document(io.BytesIO(word.as_document(demo_style_template())))
+    header = template.sections[0].header
+    rid = header.part.rels.get_or_add_ext_rel(FRAME, "https://tracker.example/pixel")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    header.paragraphs[0]._p.append(link)
+    with pytest.raises(word.TemplateError) as caught:
+        word.WordDocument(title="x", style_template=_saved(template))
+    assert "tracker.example" in caught.value.message and "van buiten het bestand" in caught.value.message

@@ -9,15 +9,16 @@ import datetime
 import re
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema, Status
+from ninja import File, Form, Path, Query, Router, Schema, Status, UploadedFile
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from weerbaar.api.schemas import InputSchema
 
-from . import selectors, services
-from .models import Circle, Meeting, Thread
+from . import files, selectors, services
+from .models import Circle, Document, DocumentVersion, Meeting, Thread
 
 router = Router(tags=["leerkringen"])
 
@@ -247,48 +248,55 @@ def post_create(request, thread_id: PathId, payload: CirclePostIn):
 
 
 # --- documents ------------------------------------------------------------------------------------
+#
+# Files go up as multipart/form-data and through the same check as the page's form
+# (``files.check_upload``: type by content, size, zip archives); a refused file is a 422 naming
+# ``file.file`` (as ninja names a missing one), with a code that starts with ``file_``.
 
 
 class CircleDocumentVersionOut(Schema):
+    id: int
     number: int
     filename: str
     content_type: str
     size: int
     sha256: str
+    note: str
     uploaded_by: str
     uploaded_at: datetime.datetime
 
 
 class CircleDocumentOut(Schema):
     id: int
+    circle_id: int
     title: str
     description: str
     updated_at: datetime.datetime
     versions: list[CircleDocumentVersionOut]
 
 
-@router.get("/circles/{circle_id}/documents", response=list[CircleDocumentOut], summary="Gedeelde documenten")
-def document_list(request, circle_id: PathId):
-    circle = selectors.circle_for(request.user, circle_id)
-    documents = list(selectors.documents(circle)[:500])
-    from .models import DocumentVersion
+def _version_out(v: DocumentVersion) -> dict:
+    return {
+        "id": v.pk,
+        "number": v.number,
+        "filename": v.filename,
+        "content_type": v.content_type,
+        "size": v.size,
+        "sha256": v.sha256,
+        "note": v.note,
+        "uploaded_by": v.uploaded_by_name,
+        "uploaded_at": v.uploaded_at,
+    }
 
+
+def _documents_out(documents: list[Document]) -> list[dict]:
     by_document: dict[int, list] = {d.pk: [] for d in documents}
     for v in DocumentVersion.objects.filter(document__in=documents).defer("content").order_by("-number"):
-        by_document[v.document_id].append(
-            {
-                "number": v.number,
-                "filename": v.filename,
-                "content_type": v.content_type,
-                "size": v.size,
-                "sha256": v.sha256,
-                "uploaded_by": v.uploaded_by_name,
-                "uploaded_at": v.uploaded_at,
-            }
-        )
+        by_document[v.document_id].append(_version_out(v))
     return [
         {
             "id": d.pk,
+            "circle_id": d.circle_id,
             "title": d.title,
             "description": d.description,
             "updated_at": d.updated_at,
@@ -296,3 +304,97 @@ def document_list(request, circle_id: PathId):
         }
         for d in documents
     ]
+
+
+# The same rule as ``Title``, anchored so it reads alike as a search and as a full match (a form
+# field's pattern is checked either way by clients).
+FormTitle = Annotated[str, Field(min_length=1, max_length=200, pattern=rf"^[\s\S]*{VISIBLE}[\s\S]*$")]
+
+# Django drops an empty file part (the answer is then "missing"), so the document says a file
+# has at least one byte.
+NON_EMPTY_FILE = {
+    "requestBody": {"content": {"multipart/form-data": {"schema": {"properties": {"file": {"minLength": 1}}}}}}
+}
+
+
+def _checked(upload):
+    try:
+        return files.check_upload(upload)
+    except ValidationError as e:
+        raise ValidationError({"file.file": e.error_list}) from None
+
+
+@router.get("/circles/{circle_id}/documents", response=list[CircleDocumentOut], summary="Gedeelde documenten")
+def document_list(request, circle_id: PathId):
+    circle = selectors.circle_for(request.user, circle_id)
+    return _documents_out(list(selectors.documents(circle)[:500]))
+
+
+@router.post(
+    "/circles/{circle_id}/documents",
+    response={201: CircleDocumentOut},
+    summary="Document delen (multipart/form-data: title, description, file)",
+    openapi_extra=NON_EMPTY_FILE,
+)
+def document_create(
+    request,
+    circle_id: PathId,
+    title: Form[FormTitle],
+    file: File[UploadedFile],
+    description: str = Form("", max_length=20000),
+):
+    circle = selectors.circle_for(request.user, circle_id)
+    checked = _checked(file)
+    document = services.document_create(
+        user=request.user, circle=circle, title=title, description=description, file=checked
+    )
+    return Status(201, _documents_out([document])[0])
+
+
+@router.get("/circle-documents/{document_id}", response=CircleDocumentOut, summary="Eén gedeeld document")
+def document_detail(request, document_id: PathId):
+    return _documents_out([selectors.document_for(request.user, document_id)])[0]
+
+
+@router.post(
+    "/circle-documents/{document_id}/versions",
+    response={201: CircleDocumentVersionOut},
+    summary="Nieuwe versie delen (multipart/form-data: file, note)",
+    openapi_extra=NON_EMPTY_FILE,
+)
+def document_add_version(
+    request,
+    document_id: PathId,
+    file: File[UploadedFile],
+    note: str = Form("", max_length=300),
+):
+    document = selectors.document_for(request.user, document_id)
+    checked = _checked(file)
+    version = services.document_add_version(user=request.user, document=document, file=checked, note=note)
+    return Status(201, _version_out(version))
+
+
+DOWNLOAD_TYPES = sorted(
+    {
+        *(t for t, _folder in files.OOXML.values()),
+        *files.ODF.values(),
+        *(t for t, _signatures in files.SIMPLE.values()),
+        *files.TEXT.values(),
+    }
+)
+
+
+@router.get(
+    "/circle-document-versions/{version_id}/file",
+    summary="Een versie downloaden",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Het bestand, zoals het is gedeeld.",
+                "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in DOWNLOAD_TYPES},
+            }
+        }
+    },
+)
+def document_download(request, version_id: PathId):
+    return files.download_response(selectors.version_for(request.user, version_id))

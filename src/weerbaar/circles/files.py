@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
@@ -60,16 +62,17 @@ def check_upload(upload) -> CheckedFile:
     if extension not in ALLOWED_EXTENSIONS:
         raise ValidationError(
             _("Dit soort bestand kan niet worden gedeeld. Toegestaan zijn: %(types)s.")
-            % {"types": ", ".join(ALLOWED_EXTENSIONS)}
+            % {"types": ", ".join(ALLOWED_EXTENSIONS)},
+            code="file_type",
         )
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
-        raise ValidationError(_too_large(size))
+        raise ValidationError(_too_large(size), code="file_too_large")
     content = upload.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
-        raise ValidationError(_too_large(len(content)))
+        raise ValidationError(_too_large(len(content)), code="file_too_large")
     if not content:
-        raise ValidationError(_("Het bestand is leeg."))
+        raise ValidationError(_("Het bestand is leeg."), code="file_empty")
     return CheckedFile(filename=name, content_type=_content_type(extension, content), content=content)
 
 
@@ -83,7 +86,8 @@ def _too_large(size: int) -> str:
 def _mismatch(extension: str) -> ValidationError:
     return ValidationError(
         _("De inhoud van dit bestand past niet bij de extensie .%(ext)s. Sla het opnieuw op en probeer het nog eens.")
-        % {"ext": extension}
+        % {"ext": extension},
+        code="file_content",
     )
 
 
@@ -99,7 +103,9 @@ def _content_type(extension: str, content: bytes) -> str:
         try:
             content.decode("utf-8")
         except UnicodeDecodeError:
-            raise ValidationError(_("Sla dit tekstbestand op als UTF-8 en probeer het opnieuw.")) from None
+            raise ValidationError(
+                _("Sla dit tekstbestand op als UTF-8 en probeer het opnieuw."), code="file_encoding"
+            ) from None
         return TEXT[extension]
     # Office formats: a zip archive, checked before anything inside is read.
     if not content.startswith(b"PK\x03\x04"):
@@ -107,7 +113,7 @@ def _content_type(extension: str, content: bytes) -> str:
     try:
         check_zip_archive(io.BytesIO(content))
     except UnsafeArchive as e:
-        raise ValidationError(e.message) from None
+        raise ValidationError(e.message, code="file_archive") from None
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = set(archive.namelist())
         if extension in OOXML:
@@ -121,3 +127,15 @@ def _content_type(extension: str, content: bytes) -> str:
         if archive.read("mimetype").strip() != expected.encode():
             raise _mismatch(extension)
         return expected
+
+
+def download_response(version) -> HttpResponse:
+    """A shared version as an attachment that no browser renders or sniffs in the page's origin."""
+    response = HttpResponse(bytes(version.content), content_type=version.content_type)
+    name = safe_filename(version.filename)
+    ascii_name = name.encode("ascii", "ignore").decode() or "document"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,8 +1,11 @@
 """Background jobs of learning circles (django-tasks): mention e-mails and the daily digest.
 
 With the immediate backend (development, tests) a job runs at once; in production
-(``TASKS_BACKEND=database``) ``manage.py db_worker`` runs it. The digest is started once a day
-by ``manage.py send_circle_digests`` (cron or a systemd timer), which only enqueues the job.
+(``TASKS_BACKEND=database``) ``manage.py db_worker`` runs it. The daily digest keeps itself
+going: :func:`daily_digests` sends the digests and queues its own next run for the next morning;
+``manage.py send_circle_digests --schedule`` starts that chain (``scripts/serve.sh`` calls it)
+and queues nothing when a run is already waiting. Without the database worker, cron calls
+``manage.py send_circle_digests`` once a day instead.
 
 A post goes to a member in a digest at most once: each post sent is recorded in
 ``DigestDelivery`` (unique per member and post) in the same transaction as the mail is made;
@@ -11,6 +14,7 @@ a second run, or two workers at once, find it recorded and skip it.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
 
@@ -19,7 +23,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -84,9 +88,53 @@ def new_posts_for(place: CircleMember):
     )
 
 
+DIGEST_AT = datetime.time(7, 30)  # local time: after the agenda's reminders, before the working day
+
+
+def next_digest_run(now: datetime.datetime | None = None) -> datetime.datetime:
+    now = timezone.localtime(now or timezone.now())
+    at = now.replace(hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, second=0, microsecond=0)
+    return at if at > now else at + datetime.timedelta(days=1)
+
+
+def _uses_database_backend() -> bool:
+    return settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def _daily_run_pending(*, running_counts: bool = True) -> bool:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    statuses = [TaskResultStatus.READY, TaskResultStatus.RUNNING] if running_counts else [TaskResultStatus.READY]
+    return DBTaskResult.objects.filter(task_path=daily_digests.module_path, status__in=statuses).exists()
+
+
+def schedule_daily_digests(now: datetime.datetime | None = None) -> bool:
+    """Queue the next daily digest run unless one is waiting; only with the database backend (the
+    immediate backend would run it at once)."""
+    if not _uses_database_backend() or _daily_run_pending():
+        return False
+    daily_digests.using(run_after=next_digest_run(now)).enqueue()
+    return True
+
+
+@task()
+def daily_digests() -> int:
+    try:
+        return _send_all_digests()
+    finally:
+        # Whatever happened today, tomorrow's run is queued (this run itself is RUNNING).
+        if _uses_database_backend() and not _daily_run_pending(running_counts=False):
+            daily_digests.using(run_after=next_digest_run()).enqueue()
+
+
 @task()
 def send_digests() -> int:
     """One e-mail per person with the new posts of all their circles; returns the mails sent."""
+    return _send_all_digests()
+
+
+def _send_all_digests() -> int:
     places = (
         CircleMember.objects.filter(state=CircleMember.State.ACTIVE, digest=True, joined_at__isnull=False)
         .select_related("user", "circle")

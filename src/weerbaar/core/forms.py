@@ -63,6 +63,11 @@ class OrganisationSettingsForm(forms.ModelForm):
     )
     remove_logo = forms.BooleanField(label=_("Huidig logo verwijderen"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.has_logo:
+            del self.fields["remove_logo"]
+
     def clean_logo(self):
         upload = self.cleaned_data.get("logo")
         if not upload:

@@ -41,6 +41,8 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 _MAIN_DOCUMENT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _MAIN_TEMPLATE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _MAIN_TEMPLATE_MACROS = b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
+_ATTACHED_TEMPLATE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 # Styles the document writes with; a template made in Word often lacks the ones it never used.
 _NEEDED_STYLES = ["Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"]
 CONCEPT_COLOUR = RGBColor(0xB0, 0x00, 0x20)
@@ -107,9 +109,35 @@ def open_style_template(content: bytes):
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    _drop_outside_references(doc)
     _add_missing_styles(doc)
     doc._weerbaar_table_style = table_style
     return doc
+
+
+def _drop_outside_references(doc) -> None:
+    """Every exported document would inherit the template's links to outside files, and Word
+    fetches some of them on opening (a linked picture, a frame, the attached template on a
+    network share: a tracking pixel or a leak of the reader's credentials). The attached
+    template and unused links are dropped; a link still in use refuses the template. Hyperlinks
+    (a footer's link to the municipality's website) stay: Word follows them only when clicked."""
+    for part in doc.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        for rid, rel in list(part.rels.items()):
+            if not rel.is_external or rel.reltype == _HYPERLINK:
+                continue
+            if rel.reltype == _ATTACHED_TEMPLATE and element is not None:
+                for attached in element.findall(qn("w:attachedTemplate")):
+                    element.remove(attached)
+            elif element is not None and f'"{rid}"' in element.xml:
+                raise TemplateError(
+                    _(
+                        "Het sjabloon haalt iets op van buiten het bestand (%(target)s). Sla het op zonder "
+                        "gekoppelde afbeeldingen of bestanden en upload het opnieuw."
+                    )
+                    % {"target": clean_line(str(rel.target_ref))[:100]}
+                )
+            del part.rels[rid]
 
 
 def _add_missing_styles(doc) -> None:
