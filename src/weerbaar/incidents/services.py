@@ -433,7 +433,7 @@ def local_type_save(
     if local_type is not None and local_type.pk:
         clash = clash.exclude(pk=local_type.pk)
     if name and (clash.exists() or IncidentType.objects.filter(name__iexact=name).exists()):
-        raise ValidationError({"name": _("Er is al een soort met deze naam.")})
+        raise ValidationError({"name": ValidationError(_("Er is al een soort met deze naam."), code="exists")})
     local_type = local_type or LocalIncidentType(organisation=organisation)
     local_type.name = name
     local_type.description = description or ""

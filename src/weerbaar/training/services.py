@@ -86,12 +86,16 @@ def group_save(
     if group.pk:
         clash = clash.exclude(pk=group.pk)
     if clash.exists():
-        raise ValidationError({"name": _("Er is al een doelgroep met deze naam.")})
+        raise ValidationError({"name": ValidationError(_("Er is al een doelgroep met deze naam."), code="exists")})
     group.name = name
     group.size = size
     group.description = description or ""
     _full_clean(group)
-    return _save(group, expected_revision, {"name": _("Er is al een doelgroep met deze naam.")})
+    return _save(
+        group,
+        expected_revision,
+        {"name": ValidationError(_("Er is al een doelgroep met deze naam."), code="exists")},
+    )
 
 
 @transaction.atomic
