@@ -130,13 +130,22 @@ def _post_delete(sender, instance, **kwargs):
     _write(instance=instance, action=AuditEntry.Action.DELETE, before=snapshot(instance))
 
 
-def _m2m_changed(sender, instance, action, pk_set, model, **kwargs):
+def _m2m_changed(sender, instance, action, pk_set, model, reverse=False, **kwargs):
     if not isinstance(instance, models.Model) or not _audited(type(instance)):
         return
     if action not in ("pre_add", "pre_remove", "pre_clear", "post_add", "post_remove", "post_clear"):
         return
-    field = next(f for f in instance._meta.many_to_many if f.remote_field.through is sender)
-    current = sorted(str(v) for v in getattr(instance, field.name).values_list("pk", flat=True))
+    if reverse:
+        # Changed from the other side (``risk.measures.add(m)``): the field is declared on
+        # ``model``; the instance's side is its reverse accessor.
+        field = next((f for f in model._meta.many_to_many if f.remote_field.through is sender), None)
+        name = field.remote_field.get_accessor_name() if field else None
+    else:
+        field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)
+        name = field.name if field else None
+    if name is None:
+        return
+    current = sorted(str(v) for v in getattr(instance, name).values_list("pk", flat=True))
     if action.startswith("pre_"):
         instance._audit_m2m_before = current
         return
@@ -145,8 +154,8 @@ def _m2m_changed(sender, instance, action, pk_set, model, **kwargs):
         _write(
             instance=instance,
             action=AuditEntry.Action.UPDATE,
-            before={field.name: before},
-            after={field.name: current},
+            before={name: before},
+            after={name: current},
         )
 
 

@@ -2,7 +2,8 @@
 
 Every published item becomes one :class:`SearchDocument` (title, plain body, folded copies).
 SQLite searches an FTS5 table (``unicode61 remove_diacritics 2``) ranked by bm25; PostgreSQL
-searches a generated ``dutch`` tsvector over the folded copies (GIN index), ranked by ts_rank. Both get the same
+searches a generated ``dutch`` tsvector over the folded copies (GIN index, kept inside the row:
+migration 0006), ranked by ts_rank. Both get the same
 normalised query: folded, Dutch possessive/plural endings stripped, every term a prefix, so
 "beveiligingsrisico's" finds "beveiligingsrisico" and "continuiteit" finds "continuïteit".
 """
