@@ -211,9 +211,7 @@ def test_the_list_filters_and_keeps_its_query_count(coordinator_client, demostad
 
 def test_review_dates_are_on_the_calendar_for_the_owner(subplan, expert, coordinator):
     entries = subplan_reviews(coordinator, datetime.date(2027, 1, 1), datetime.date(2027, 12, 31))
-    assert [(e.date, e.owner_id, e.kind) for e in entries] == [
-        (datetime.date(2027, 2, 1), expert.pk, "herziening_deelplan")
-    ]
+    assert [(e.date, e.owner_id, e.kind) for e in entries] == [(datetime.date(2027, 2, 1), expert.pk, "subplan_review")]
     assert "Informatiebeveiligingsbeleid" in entries[0].title
     assert subplan_reviews(coordinator, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)) == []
 

@@ -17,6 +17,7 @@ KIND_LABELS = {
     "verantwoording": _("Verantwoording ENSIA"),
     "planning": _("Planning en control"),
     "framework_review": _("Herziening kader"),
+    "subplan_review": _("Herziening deelplan"),
     "risk_review": _("Herbeoordeling risico"),
     "acceptance": _("Acceptatie risico verloopt"),
     "action": _("Actie jaarplan"),

@@ -22,7 +22,7 @@ def subplan_reviews(membership, start: datetime.date, end: datetime.date) -> lis
         CalendarEntry(
             date=p.review_on,
             title=_("Herziening deelplan: %(title)s") % {"title": p.title},
-            kind="herziening_deelplan",
+            kind="subplan_review",
             url=reverse("framework:subplan", kwargs={"org": slug, "pk": p.pk}),
             owner_id=p.owner_id,
             description=_("Deelplan %(kind)s, status %(status)s.")

@@ -121,6 +121,15 @@ def _document_context(version: FrameworkVersion) -> dict:
         "scope": {
             **_step_block(scope),
             "bedrijfsmiddelen": scope.assets,
+            "register": [
+                {
+                    "kenmerk": a.reference,
+                    "naam": a.name,
+                    "soort": a.get_kind_display(),
+                    "belang": a.get_criticality_display(),
+                }
+                for a in scope.scope_assets.order_by("name", "pk")
+            ],
             "medewerkers": scope.staff_groups,
             "derden": scope.third_parties,
             "geen_deelplannen": scope.no_sub_plans,
@@ -128,6 +137,17 @@ def _document_context(version: FrameworkVersion) -> dict:
                 {"naam": str(label), "scope": getattr(scope, name)}
                 for name, label in SUB_PLANS
                 if getattr(scope, name).strip()
+            ],
+            # The sub-plans kept as objects, as they stand on the day of the export.
+            "deelplan_register": [
+                {
+                    "titel": p.title,
+                    "thema": p.get_kind_display(),
+                    "status": p.get_status_display(),
+                    "eigenaar": (p.owner.user.get_full_name() or p.owner.user.email) if p.owner else "",
+                    "herzien": _date(p.review_on),
+                }
+                for p in selectors.subplan_list(organisation=version.organisation)
             ],
         },
         "doelen": [{"naam": g.name, "waarom": g.why, "eigen": g.is_own} for g in goals],
@@ -191,6 +211,16 @@ def sample_context() -> dict:
             "derden": "Leveranciers",
             "geen_deelplannen": False,
             "deelplannen": [{"naam": "Informatiebeveiliging", "scope": "Alle systemen"}],
+            "register": [{"kenmerk": "A-001", "naam": "Stadhuis", "soort": "gebouw", "belang": "hoog"}],
+            "deelplan_register": [
+                {
+                    "titel": "Informatiebeveiligingsplan",
+                    "thema": "informatiebeveiliging",
+                    "status": "vastgesteld",
+                    "eigenaar": "CISO",
+                    "herzien": "1 maart 2027",
+                }
+            ],
         },
         "doelen": [{"naam": "Beschermen", "waarom": "Veilig werken", "eigen": False}],
         "doelen_tekst": block,
@@ -375,13 +405,24 @@ def _standard_word(c: dict, concept: str | None, *, style_template: bytes | None
 
     s = c["scope"]
     doc.heading("2. " + _("Scope"))
+    if s["register"]:
+        doc.heading(_("Bedrijfsmiddelen in de scope"), 2)
+        doc.table(
+            [_("Kenmerk"), _("Bedrijfsmiddel"), _("Soort"), _("Belang")],
+            [(a["kenmerk"], a["naam"], a["soort"], a["belang"]) for a in s["register"]],
+        )
     doc.labelled(_("Bedrijfsmiddelen"), s["bedrijfsmiddelen"])
     doc.labelled(_("Medewerkers en groepen"), s["medewerkers"])
     doc.labelled(_("Derden"), s["derden"])
     doc.heading(_("Deelplannen"), 2)
+    if s["deelplan_register"]:
+        doc.table(
+            [_("Deelplan"), _("Thema"), _("Status"), _("Eigenaar"), _("Herzien uiterlijk op")],
+            [(d["titel"], d["thema"], d["status"], d["eigenaar"], d["herzien"]) for d in s["deelplan_register"]],
+        )
     if s["deelplannen"]:
         doc.table([_("Deelplan"), _("Scope")], [(d["naam"], d["scope"]) for d in s["deelplannen"]])
-    else:
+    if not s["deelplannen"] and not s["deelplan_register"]:
         doc.paragraphs(_("De gemeente heeft nog geen deelplannen."))
     doc.labelled(_("Wet- en regelgeving"), _("zie de bijlage Wettelijk kader"))
     step_common(s)
