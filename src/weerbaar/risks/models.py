@@ -267,11 +267,22 @@ class Measure(OrganisationOwned):
     # The thread to the strategic framework: goals and principles of the municipality's
     # effective framework version (the adopted one, before any adoption the draft), own ones
     # included. Moved to the next version on adoption (see risks/thread.py).
+    # Own table names: the catalogue links were renamed from ``goals``/``principles`` and their
+    # tables keep the old index and constraint names on PostgreSQL, which a new
+    # ``risks_measure_goals`` table would collide with.
     goals = models.ManyToManyField(
-        "framework.ChosenGoal", blank=True, related_name="measures", verbose_name=_("beveiligingsdoelen")
+        "framework.ChosenGoal",
+        blank=True,
+        related_name="measures",
+        verbose_name=_("beveiligingsdoelen"),
+        db_table="risks_measure_framework_goals",
     )
     principles = models.ManyToManyField(
-        "framework.ChosenPrinciple", blank=True, related_name="measures", verbose_name=_("uitgangspunten")
+        "framework.ChosenPrinciple",
+        blank=True,
+        related_name="measures",
+        verbose_name=_("uitgangspunten"),
+        db_table="risks_measure_framework_principles",
     )
     # Only while the municipality has no framework yet: links to the national catalogue. They
     # move to the draft's goals and principles as soon as the draft chooses the same items.

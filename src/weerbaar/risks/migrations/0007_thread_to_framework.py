@@ -74,14 +74,22 @@ class Migration(migrations.Migration):
             model_name="measure",
             name="goals",
             field=models.ManyToManyField(
-                blank=True, related_name="measures", to="framework.chosengoal", verbose_name="beveiligingsdoelen"
+                blank=True,
+                db_table="risks_measure_framework_goals",
+                related_name="measures",
+                to="framework.chosengoal",
+                verbose_name="beveiligingsdoelen",
             ),
         ),
         migrations.AddField(
             model_name="measure",
             name="principles",
             field=models.ManyToManyField(
-                blank=True, related_name="measures", to="framework.chosenprinciple", verbose_name="uitgangspunten"
+                blank=True,
+                db_table="risks_measure_framework_principles",
+                related_name="measures",
+                to="framework.chosenprinciple",
+                verbose_name="uitgangspunten",
             ),
         ),
         migrations.RunPython(move_links, migrations.RunPython.noop),
