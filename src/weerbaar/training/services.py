@@ -16,36 +16,10 @@ from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import StaleRevision  # noqa: F401  (raised by _claim_revision; views catch it)
+from weerbaar.core.registers import claim_revision as _claim_revision
 
 from .models import MAX_PEOPLE, Activity, Participation, Session, StaffGroup
-
-
-class StaleRevision(ValidationError):
-    """Someone else saved the row since the editor opened it; nothing was written."""
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            _(
-                "Iemand anders heeft dit opgeslagen nadat u het opende. Uw invoer is niet opgeslagen maar staat "
-                "nog in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
-            ),
-            code="stale",
-        )
-
-
-def _claim_revision(instance, expected_revision: int | None) -> None:
-    """Of two saves that started from the same revision exactly one wins (one conditional UPDATE)."""
-    if not instance.pk:
-        instance.revision = 0
-        return
-    model = type(instance)
-    rows = model.objects.filter(pk=instance.pk)
-    if expected_revision is not None:
-        rows = rows.filter(revision=expected_revision)
-    if not rows.update(revision=F("revision") + 1):
-        raise StaleRevision(model.objects.get(pk=instance.pk))
-    instance.revision = model.objects.filter(pk=instance.pk).values_list("revision", flat=True).get()
 
 
 def _full_clean(instance, exclude=("organisation",)) -> None:
