@@ -58,9 +58,9 @@ def test_bibob_is_placed_under_integrity_consistently(content):
 
 
 def test_laws_link_to_their_official_source(content):
-    without = list(Law.objects.filter(url="").values_list("slug", flat=True))
-    # The Regeling SUWI is left without a link rather than with a guessed one.
-    assert without == ["regeling-suwi"]
+    assert list(Law.objects.filter(url="").values_list("slug", flat=True)) == []
+    # The Regeling SUWI points at its own BWB id (the Wet SUWI is BWBR0013060, the Besluit BWBR0013267).
+    assert Law.objects.get(slug="regeling-suwi").url == "https://wetten.overheid.nl/BWBR0013280"
     assert all(url.startswith("https://") for url in Law.objects.exclude(url="").values_list("url", flat=True))
 
 
