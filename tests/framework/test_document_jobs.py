@@ -148,3 +148,17 @@ def test_old_results_are_removed_when_a_new_document_is_requested(coordinator_cl
     coordinator_client.get(f"{base(complete_draft)}/word/")
     assert list(RenderedDocument.objects.values_list("pk", flat=True)) != [old.pk]
     assert not RenderedDocument.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["expert", "bestuur", "auditor", "lezer"])
+def test_a_made_document_is_only_for_who_asked_for_it(
+    coordinator_client, client, demostad, complete_draft, settings, role
+):
+    settings.DOCUMENTS_BACKGROUND_FROM_ITEMS = 0
+    coordinator_client.get(f"{base(complete_draft)}/word/")
+    job = RenderedDocument.objects.get()
+    assert coordinator_client.get(job_url(job, "downloaden/")).status_code == 200
+    colleague = member(demostad, role)  # may read the framework, but did not ask for this document
+    client.force_login(colleague.user, backend="django.contrib.auth.backends.ModelBackend")
+    for suffix in ("", "downloaden/"):
+        assert client.get(job_url(job, suffix)).status_code == 404

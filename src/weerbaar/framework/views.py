@@ -585,17 +585,18 @@ def export_pdf(request, org, number):
     return _export(request, org, number, word_export=False)
 
 
-def _rendered(pk: int):
+def _rendered(request, pk: int):
     from weerbaar.documents.models import RenderedDocument
 
-    # Through the scoped manager: another municipality's id is a 404.
-    return get_object_or_404(RenderedDocument.objects.defer("content"), pk=pk)
+    # Through the scoped manager: another municipality's id is a 404. A made document is the
+    # requester's own (what it holds depends on who asked): a colleague's id is a 404 as well.
+    return get_object_or_404(RenderedDocument.objects.defer("content"), pk=pk, requested_by=request.user)
 
 
 @require_safe
 @org_permission("view")
 def document_job(request, org, pk):
-    job = _rendered(pk)
+    job = _rendered(request, pk)
     template = "framework/_document_job.html" if request.htmx else "framework/document_job.html"
     return TemplateResponse(request, template, {"job": job})
 
@@ -605,7 +606,7 @@ def document_job(request, org, pk):
 def document_job_download(request, org, pk):
     from weerbaar.documents.models import RenderedDocument
 
-    job = _rendered(pk)
+    job = _rendered(request, pk)
     if job.status != RenderedDocument.Status.READY:
         raise Http404
     content = RenderedDocument.objects.filter(pk=job.pk).values_list("content", flat=True).get()
