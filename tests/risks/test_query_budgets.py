@@ -110,7 +110,7 @@ def test_integral_view_reads_the_kept_overlaps_in_a_fixed_number_of_queries(regi
     with CaptureQueriesContext(connection) as ctx:
         response = coordinator_client.get(BASE)
     assert response.status_code == 200
-    assert len(ctx.captured_queries) == few <= 27
+    assert len(ctx.captured_queries) == few <= 23
     assert not any("rb.measure_id > ra.measure_id" in q["sql"] for q in ctx.captured_queries)
     with scope(organisation=register.pk):
         _, total = summary.compute_groups(organisation_id=register.pk, limit=1)

@@ -1,4 +1,5 @@
 import pytest
+from django.utils.html import escape
 from django_scopes import scopes_disabled
 
 from weerbaar.core.models import AuditEntry
@@ -183,6 +184,20 @@ def test_inline_status_change_with_htmx_and_without(register, coordinator_client
     body = response.content.decode()
     assert body.strip().startswith(f'<tr class="utrecht-table__row" id="maatregel-{measure.pk}"')
     assert '<option value="in_progress" selected>' in body and "Opgeslagen" in body
+    # The row answered to htmx is the list's row: the same links, themes, goals and risk count.
+    listed = coordinator_client.get(BASE + "maatregelen/?q=M-009").content.decode()
+    start = listed.index(f'<tr class="utrecht-table__row" id="maatregel-{measure.pk}"')
+    assert body.strip().replace("Opgeslagen", "").count("<td") == listed[start : listed.index("</tr>", start)].count(
+        "<td"
+    )
+    for part in (f'href="{BASE}maatregelen/{measure.pk}/"', f'action="{url}"', f'hx-post="{url}"'):
+        assert part in body and part in listed
+    with scopes_disabled():
+        goals = ", ".join(g.name for g in measure.linked_goals) or "—"
+        themes = ", ".join(t.name for t in measure.themes.all())
+        risks = measure.risks.count()
+    for part in (f">{escape(goals)}</td>", f">{escape(themes)}</td>", f">{risks}</td>"):
+        assert part in body and part in listed
     response = coordinator_client.post(url, {"status": "in_place", "next": BASE + "maatregelen/?status=planned"})
     assert response.status_code == 302 and response["Location"] == BASE + "maatregelen/?status=planned"
     assert get(Measure, pk=measure.pk).status == "in_place"
@@ -351,3 +366,17 @@ def test_conflict_edit_links_only_for_members_who_may_edit_them(register, coordi
     expert = login(member(register, "expert").user)  # informatiebeveiliging only; the conflict is elsewhere
     assert edit_url not in expert.get(BASE).content.decode()
     assert expert.get(BASE + f"conflicten/{conflict.pk}/bewerken/").status_code == 403
+
+
+def test_measure_list_names_each_measures_goals_as_its_detail_does(register, coordinator_client):
+    """The goals column is read with one query for the page; it must name the same goals, in
+    the same order, as the measure itself (framework goals, then catalogue goals)."""
+    for url in (BASE + "maatregelen/", BASE + "maatregelen/?pagina=2", BASE + "maatregelen/?sorteer=status"):
+        rows = list(coordinator_client.get(url).context["page"].object_list)
+        with scopes_disabled():
+            expected = {
+                m.pk: ", ".join(g.name for g in m.linked_goals)
+                for m in Measure.objects.filter(pk__in=[r.pk for r in rows])
+            }
+        assert {r.pk: r.goal_names for r in rows} == expected
+    assert any(expected.values())

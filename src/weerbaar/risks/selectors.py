@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.query import ModelIterable
 from django.urls import reverse
@@ -71,22 +71,23 @@ class _CountsAfterFetch(ModelIterable):
         return iter(rows)
 
 
-def _theme_names(through, owner: str, ids: list[int]) -> dict[int, str]:
-    """The theme names of each row as one text ("A, B"), in the themes' order: one query.
+def _names(through, owner: str, target: str, order: tuple[str, ...], ids: list[int]) -> dict[int, str]:
+    """The names of each row's linked ``target`` as one text ("A, B"), in ``order``: one query.
 
     Lists show the names only; a prefetch would build a queryset per row to hold them, which
     costs more than the query itself on a page of 25 or 50 rows.
     """
     names: dict[int, list[str]] = defaultdict(list)
     for chunk in _chunks(list(ids)):
-        rows = (
-            through.objects.filter(**{f"{owner}__in": chunk})
-            .order_by("theme__order", "theme__name", "theme_id")
-            .values_list(owner, "theme__name")
-        )
+        rows = through.objects.filter(**{f"{owner}__in": chunk}).order_by(*order).values_list(owner, f"{target}__name")
         for pk, name in rows:
             names[pk].append(name)
     return {pk: ", ".join(n) for pk, n in names.items()}
+
+
+def _theme_names(through, owner: str, ids: list[int]) -> dict[int, str]:
+    """The theme names of each row, in the themes' order (``Theme.Meta.ordering``, then id)."""
+    return _names(through, owner, "theme", ("theme__order", "theme__name", "theme_id"), ids)
 
 
 class _RiskCounts(_CountsAfterFetch):
@@ -108,13 +109,36 @@ class _RiskCounts(_CountsAfterFetch):
 
 
 class _MeasureRiskCounts(_CountsAfterFetch):
-    defaults = {"risk_count": 0}
+    """Risk counts and ``goal_names`` of the fetched measures.
+
+    ``goal_names``: the framework's goals, then the catalogue's (as ``Measure.linked_goals``),
+    each in their model's order. (The themes stay prefetched: the edit rule asks for them.)
+    """
+
+    defaults = {"risk_count": 0, "goal_names": ""}
 
     def counts(self, ids):
         links = Measure.risks.through.objects.filter(measure_id__in=ids)
-        return {
+        found = {
             m: {"risk_count": n} for m, n in links.values_list("measure_id").annotate(n=Count("risk_id")).order_by()
         }
+        chosen = _names(
+            Measure.goals.through,
+            "measure_id",
+            "chosengoal",
+            ("chosengoal__version", "chosengoal__order", "chosengoal_id"),
+            ids,
+        )
+        catalogue = _names(
+            Measure.catalogue_goals.through,
+            "measure_id",
+            "securitygoal",
+            ("securitygoal__order", "securitygoal__name", "securitygoal_id"),
+            ids,
+        )
+        for pk in chosen.keys() | catalogue.keys():
+            found.setdefault(pk, {})["goal_names"] = ", ".join(n for n in (chosen.get(pk), catalogue.get(pk)) if n)
+        return found
 
 
 class _AssetRiskCounts(_CountsAfterFetch):
@@ -253,10 +277,7 @@ def measure_list(
     goal: int | None = None,
     sort: str = "",
 ) -> QuerySet[Measure]:
-    qs = _counted(
-        Measure.objects.filter(organisation=organisation).prefetch_related("themes", "goals", "catalogue_goals"),
-        _MeasureRiskCounts,
-    )
+    qs = _counted(Measure.objects.filter(organisation=organisation).prefetch_related("themes"), _MeasureRiskCounts)
     qs = _search(qs, query, "title", "reference", "owner", "description")
     if theme:
         qs = qs.filter(themes=theme)
@@ -270,6 +291,11 @@ def measure_list(
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by(*MEASURE_SORTS.get(sort, MEASURE_SORTS["titel"]))
+
+
+def measure_row(*, organisation: Organisation, pk: int) -> Measure:
+    """One measure as a line of the measure list (with its counts and names), after a change."""
+    return measure_list(organisation=organisation).get(pk=pk)
 
 
 def measure_detail_queryset() -> QuerySet[Measure]:
@@ -408,27 +434,27 @@ def _heatmap(position: str, counts: dict, scale: scoring.Scale, *, risks_url: st
 def heatmaps(
     *, organisation: Organisation, scale: scoring.Scale | None = None
 ) -> tuple[charts.HeatMap, charts.HeatMap]:
-    """Inherent and residual heat maps as chart data: two aggregate queries whatever the number of risks.
+    """Inherent and residual heat maps as chart data: one aggregate query whatever the number of risks.
 
     A risk without a residual assessment stands on its inherent position in the residual map.
     Each counted cell links to the risk list filtered on that position.
     """
     scale = scale or scale_for(organisation)
-    risks = Risk.objects.filter(organisation=organisation)
-    inherent = {
-        (row["inherent_likelihood"], row["inherent_impact"]): row["n"]
-        for row in risks.values("inherent_likelihood", "inherent_impact").annotate(n=Count("id")).order_by()
-    }
-    residual = {
-        (row["cur_l"], row["cur_i"]): row["n"]
-        for row in risks.annotate(
+    # One grouped query over both positions (at most levels⁴ groups), summed per map here.
+    inherent: dict[tuple[int, int], int] = defaultdict(int)
+    residual: dict[tuple[int, int], int] = defaultdict(int)
+    for inh_l, inh_i, cur_l, cur_i, n in (
+        Risk.objects.filter(organisation=organisation)
+        .annotate(
             cur_l=Coalesce("residual_likelihood", "inherent_likelihood"),
             cur_i=Coalesce("residual_impact", "inherent_impact"),
         )
-        .values("cur_l", "cur_i")
+        .values_list("inherent_likelihood", "inherent_impact", "cur_l", "cur_i")
         .annotate(n=Count("id"))
         .order_by()
-    }
+    ):
+        inherent[(inh_l, inh_i)] += n
+        residual[(cur_l, cur_i)] += n
     url = reverse("risks:risks", kwargs={"org": organisation.slug})
     return _heatmap("bruto", inherent, scale, risks_url=url), _heatmap("netto", residual, scale, risks_url=url)
 
@@ -436,19 +462,26 @@ def heatmaps(
 # --- Integral analysis ---------------------------------------------------------------------
 
 
-def attention_risks(*, organisation: Organisation, today: datetime.date | None = None) -> QuerySet[Risk]:
+def attention_risks(
+    *, organisation: Organisation, today: datetime.date | None = None, brief: bool = False
+) -> QuerySet[Risk]:
     """Risks above the acceptance level that are not validly accepted, with their measure counts.
 
-    Such a risk needs (more) measures, a residual assessment, or a formal acceptance.
+    Such a risk needs (more) measures, a residual assessment, or a formal acceptance. ``brief``:
+    only the fields of the integral view's table (name, scores, decision), no threat.
     """
     today = today or timezone.localdate()
-    return _counted(
-        Risk.objects.filter(organisation=organisation, exceeds_acceptance=True)
-        .exclude(treatment=Risk.Treatment.ACCEPT, accepted_until__gte=today)
-        .select_related("threat", "local_threat")
-        .order_by("-current_score", "title", "id"),
-        _RiskCounts,
+    qs = Risk.objects.filter(organisation=organisation, exceeds_acceptance=True).exclude(
+        treatment=Risk.Treatment.ACCEPT, accepted_until__gte=today
     )
+    qs = qs.only(*_ATTENTION_LINE) if brief else qs.select_related("threat", "local_threat")
+    return _counted(qs.order_by("-current_score", "title", "id"), _RiskCounts)
+
+
+# The fields a risk or measure needs to be named and linked in a list: ``str()`` and the pk.
+_NAMED = ("id", "organisation_id", "reference", "title")
+# A line of the integral view's attention table (see ``attention_risks(brief=True)``).
+_ATTENTION_LINE = (*_NAMED, "inherent_score", "residual_score", "current_score", "treatment")
 
 
 @dataclass
@@ -474,8 +507,11 @@ def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Over
         groups, total = summary.compute_groups(organisation_id=organisation.pk, limit=limit)
     if not groups:
         return [], total
-    risks = Risk.objects.filter(organisation=organisation).in_bulk({r for r, _, _ in groups})
-    ms_by_id = Measure.objects.filter(organisation=organisation).in_bulk({m for _, _, ms in groups for m in ms})
+    # The page names them and links to them: only what ``str()`` and the link read.
+    risks = Risk.objects.filter(organisation=organisation).only(*_NAMED).in_bulk({r for r, _, _ in groups})
+    ms_by_id = (
+        Measure.objects.filter(organisation=organisation).only(*_NAMED).in_bulk({m for _, _, ms in groups for m in ms})
+    )
     names = _theme_names(Measure.themes.through, "measure_id", list(ms_by_id))
     for pk, m in ms_by_id.items():
         m.theme_names = names.get(pk, "")
@@ -589,11 +625,22 @@ def budget(*, organisation: Organisation) -> tuple[list, list[BudgetRow], Budget
 
 
 def register_counts(*, organisation: Organisation) -> dict:
-    return {
-        "assets": Asset.objects.filter(organisation=organisation).count(),
-        "risks": Risk.objects.filter(organisation=organisation).count(),
-        "measures": Measure.objects.filter(organisation=organisation).count(),
-        "open_conflicts": MeasureConflict.objects.filter(
-            organisation=organisation, state=MeasureConflict.State.OPEN
-        ).count(),
-    }
+    """The size of each register: one query (four counting subqueries)."""
+
+    def count(qs: QuerySet) -> Subquery:
+        return Subquery(qs.order_by().values("organisation").annotate(n=Count("id")).values("n")[:1])
+
+    counts = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(
+            assets=count(Asset.objects.filter(organisation=organisation)),
+            risks=count(Risk.objects.filter(organisation=organisation)),
+            measures=count(Measure.objects.filter(organisation=organisation)),
+            open_conflicts=count(
+                MeasureConflict.objects.filter(organisation=organisation, state=MeasureConflict.State.OPEN)
+            ),
+        )
+        .values("assets", "risks", "measures", "open_conflicts")
+        .first()
+    ) or {}
+    return {key: counts.get(key) or 0 for key in ("assets", "risks", "measures", "open_conflicts")}

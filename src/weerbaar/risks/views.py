@@ -85,7 +85,7 @@ def overview(request, org):
     organisation = request.organisation
     scale = selectors.scale_for(organisation)
     inherent, residual = selectors.heatmaps(organisation=organisation, scale=scale)
-    attention = list(selectors.attention_risks(organisation=organisation)[:50])
+    attention = list(selectors.attention_risks(organisation=organisation, brief=True)[:50])
     overlap_list, overlap_total = selectors.overlaps(organisation=organisation, limit=25)
     return TemplateResponse(
         request,
@@ -411,7 +411,7 @@ class MeasureList(RegisterMixin, generic.ObjectListView):
             measure.can_edit = self.allowed("risks.edit_object", measure)
 
     def get_extra_context(self, form, filters):
-        return {"statuses": Measure.Status.choices}
+        return {"statuses": Measure.Status.choices, "measure_url": _detail_prefix("risks:measure", self.kwargs["org"])}
 
 
 class MeasureDetail(RegisterMixin, generic.ObjectDetailView):
@@ -509,12 +509,12 @@ def measure_status(request, org, pk):
             "Kies de status opnieuw als u hem toch wilt wijzigen."
         ) % {"status": current.get_status_display()}
         if request.htmx:
-            current.risk_count = current.risks.count()
-            current.can_edit = True
+            row = selectors.measure_row(organisation=request.organisation, pk=current.pk)
+            row.can_edit = True
             return TemplateResponse(
                 request,
                 "risks/_measure_row.html",
-                {"m": current, "statuses": Measure.Status.choices, "stale": notice},
+                {**_row_context(row, org), "stale": notice},
                 # htmx swaps only 2xx answers: the row shows the status someone else saved and says so.
                 status=200,
             )
@@ -531,13 +531,9 @@ def measure_status(request, org, pk):
             status=409,
         )
     if request.htmx:
-        measure.risk_count = measure.risks.count()
-        measure.can_edit = True
-        return TemplateResponse(
-            request,
-            "risks/_measure_row.html",
-            {"m": measure, "statuses": Measure.Status.choices, "saved": True},
-        )
+        row = selectors.measure_row(organisation=request.organisation, pk=measure.pk)
+        row.can_edit = True
+        return TemplateResponse(request, "risks/_measure_row.html", {**_row_context(row, org), "saved": True})
     messages.success(
         request,
         _("De status van %(name)s is nu: %(status)s.") % {"name": measure, "status": measure.get_status_display()},
@@ -549,6 +545,11 @@ def measure_status(request, org, pk):
 
 
 # --- Conflicts -----------------------------------------------------------------------------
+
+
+def _row_context(measure: Measure, org: str) -> dict:
+    """What risks/_measure_row.html needs for one line answered to htmx."""
+    return {"m": measure, "statuses": Measure.Status.choices, "measure_url": _detail_prefix("risks:measure", org)}
 
 
 def _with_edit_flags(request, conflicts) -> list:
