@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import StaleRevision, claim_revision  # noqa: F401 (StaleRevision: raised here, caught by views)
 from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
 
 from .models import (
@@ -50,22 +51,6 @@ class FrozenVersion(ValidationError):
             _("Versie %(number)s is %(status)s en kan niet meer worden gewijzigd.")
             % {"number": version.number, "status": version.get_status_display()},
             code="frozen",
-        )
-
-
-class StaleRevision(ValidationError):
-    """Someone else saved the step since the editor opened it."""
-
-    def __init__(self, entry: StepEntry):
-        self.entry = entry
-        who = entry.updated_by.get_full_name() if entry.updated_by else _("iemand anders")
-        super().__init__(
-            _(
-                "%(who)s heeft deze stap opgeslagen nadat u hem opende. Uw tekst is niet opgeslagen maar staat nog "
-                "in het formulier. Bekijk de verschillen en sla opnieuw op om uw versie te bewaren."
-            )
-            % {"who": who},
-            code="stale",
         )
 
 
@@ -219,11 +204,8 @@ def step_save(
     if "governance_variant" in fields and isinstance(fields["governance_variant"], int):
         fields["governance_variant"] = GovernanceVariant.objects.filter(pk=fields["governance_variant"]).first()
     # Claim the revision first: of two saves that started from the same revision, one wins.
-    claimed = StepEntry.objects.filter(pk=entry.pk, revision=expected_revision).update(revision=F("revision") + 1)
-    if not claimed:
-        current = StepEntry.objects.select_related("updated_by").get(pk=entry.pk)
-        raise StaleRevision(current)
-    entry = StepEntry.objects.get(pk=entry.pk)
+    entry = StepEntry.objects.get(pk=entry.pk)  # a fresh copy: the caller's row stays as it was
+    claim_revision(entry, expected_revision)
     for name, value in fields.items():
         field = StepEntry._meta.get_field(name)
         if isinstance(value, str):
@@ -566,20 +548,6 @@ def _set_scope_assets(entry: StepEntry, assets: list) -> None:
 # --- sub-plans ---------------------------------------------------------------------------------
 
 
-class StaleSubPlan(ValidationError):
-    """Someone else saved the sub-plan since the editor opened it; nothing was written."""
-
-    def __init__(self, current: SubPlan):
-        self.current = current
-        super().__init__(
-            _(
-                "Iemand anders heeft dit deelplan opgeslagen nadat u het opende. Uw invoer is niet opgeslagen maar "
-                "staat nog in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
-            ),
-            code="stale",
-        )
-
-
 SUBPLAN_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -627,12 +595,8 @@ def subplan_save(
     if problem:
         raise ValidationError(problem[1], code="invalid")
     if subplan is not None and subplan.pk:
-        rows = SubPlan.objects.filter(pk=subplan.pk)
-        if expected_revision is not None:
-            rows = rows.filter(revision=expected_revision)
-        if not rows.update(revision=F("revision") + 1):
-            raise StaleSubPlan(SubPlan.objects.select_related("owner__user").get(pk=subplan.pk))
-        subplan = SubPlan.objects.get(pk=subplan.pk)
+        subplan = SubPlan.objects.get(pk=subplan.pk)  # a fresh copy: the caller's row stays as it was
+        claim_revision(subplan, expected_revision)
     else:
         subplan = SubPlan(organisation=organisation)
     subplan.kind = kind

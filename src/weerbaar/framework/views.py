@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
 from weerbaar.core.decorators import org_permission
+from weerbaar.core.registers import StaleRevision
 from weerbaar.knowledge.models import StepExample
 
 from . import documents, selectors, services
@@ -162,17 +163,19 @@ def step(request, org, number, step):
                         membership=request.membership,
                         **kwargs,
                     )
-                except services.StaleRevision as e:
+                except StaleRevision as e:
                     submitted = {**kwargs.get("fields", {}), "activities_done": kwargs.get("activities_done", [])}
                     for name in ("laws", "scope_assets"):
                         if name in kwargs:
                             submitted[name] = kwargs[name]
+                    current = e.current
                     conflict = {
                         "message": e.messages[0],
-                        "rows": selectors.stale_differences(current=e.entry, submitted=submitted),
+                        "who": current.updated_by.get_full_name() if current.updated_by else "",
+                        "rows": selectors.stale_differences(current=current, submitted=submitted),
                     }
                     # Saving again now overwrites knowingly: the form carries the current revision.
-                    data["revision"] = str(e.entry.revision)
+                    data["revision"] = str(current.revision)
                     form = StepForm(data, **form_kwargs)
                     form.is_valid()
                     status = 409
