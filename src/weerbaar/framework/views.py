@@ -98,6 +98,7 @@ def version_detail(request, org, number):
             "compare_form": CompareForm(versions=versions, current=version) if len(versions) > 1 else None,
             "has_open_version": any(not v.is_frozen for v in versions),
             "delegations": list(selectors.delegations_of(version)),
+            "link_rows": selectors.link_report_rows(version),
             "my_steps": {
                 d.step for d in StepDelegation.objects.filter(version=version, member=request.membership).only("step")
             },
