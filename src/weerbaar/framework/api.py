@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -136,6 +136,16 @@ class StepIn(InputSchema):
     activities_done: list[Slug] | None = None
     goals: list[GoalIn] | None = None
     principles: list[PrincipleIn] | None = None
+    confirm_unlink: bool = Field(
+        False,
+        description=(
+            "Bevestiging dat koppelingen van maatregelen mogen vervallen. Laat u een doel of uitgangspunt weg "
+            "waaraan maatregelen zijn gekoppeld, dan weigert de API met 422 (code `linked`, per koppeling een "
+            "regel in `invalid_params` met de maatregel) en verandert er niets. Stuur hetzelfde verzoek met "
+            "`confirm_unlink: true` om toch te verwijderen: de koppelingen vervallen en staan daarna in het "
+            "logboek en in het overzicht 'Koppelingen die niet meegingen' van de versie."
+        ),
+    )
 
 
 class AdoptIn(InputSchema):
@@ -284,6 +294,18 @@ def version_detail(request, version_id: int):
     "/framework/versions/{version_id}/steps/{step}",
     response=VersionOut,
     summary="Een stap opslaan (met het revisienummer waarvan u uitging)",
+    description=(
+        "Doelen (stap doelen) en uitgangspunten (stap uitgangspunten) die u weglaat, worden verwijderd. Zijn er "
+        "maatregelen aan gekoppeld, dan volgt 422 met code `linked` en de gekoppelde maatregelen, tenzij u "
+        "`confirm_unlink: true` meestuurt."
+    ),
+    openapi_extra=problem_responses(
+        status_409=_("Iemand anders heeft de stap opgeslagen sinds de revisie die u meestuurde."),
+        status_422=_(
+            "Ongeldige invoer, of u laat doelen of uitgangspunten weg waaraan maatregelen zijn gekoppeld "
+            "(code linked) zonder confirm_unlink."
+        ),
+    ),
 )
 def step_save(request, version_id: int, step: str, payload: StepIn):
     version = _version(version_id)
@@ -345,10 +367,34 @@ def step_save(request, version_id: int, step: str, payload: StepIn):
             goals=goals,
             principles=principles,
             scope_assets=_assets(payload.scope_assets) if payload.scope_assets is not None else None,
+            confirm_unlink=payload.confirm_unlink,
         )
+    except services.LinkedMeasures as e:
+        raise _linked_problem(e) from e
     except ValidationError as e:
         raise _named_in_body(e) from e
     return _version_out(_version(version_id))
+
+
+def _linked_problem(error: services.LinkedMeasures) -> ValidationError:
+    """One ``invalid_params`` entry per lapsing link, at the list it comes from (``body.goals``)."""
+    by_field: dict[str, list] = {}
+    for item in error.items:
+        for measure in item["measures"]:
+            by_field.setdefault(f"body.{item['kind']}s", []).append(
+                ValidationError(
+                    _("%(kind)s “%(item)s” (id %(item_id)s) is gekoppeld aan maatregel %(measure)s (id %(id)s).")
+                    % {
+                        "kind": services.KIND_LABELS[item["kind"]],
+                        "item": item["label"],
+                        "item_id": item["id"],
+                        "measure": measure["label"],
+                        "id": measure["id"],
+                    },
+                    code="linked",
+                )
+            )
+    return ValidationError({NON_FIELD_ERRORS: [error.messages[0]], **by_field})
 
 
 def _action(version_id: int, fn, request, **kwargs):
