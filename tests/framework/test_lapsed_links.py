@@ -314,3 +314,30 @@ def test_the_confirmation_parameter_is_documented_in_the_openapi_schema(client):
     operation = schema["paths"]["/api/v1/framework/versions/{version_id}/steps/{step}"]["put"]
     assert "confirm_unlink" in operation["description"]
     assert "linked" in operation["responses"]["422"]["description"]
+
+
+def test_the_adoption_warning_counts_only_links_the_adoption_itself_dropped(
+    client, login, draft, coordinator, board, linked
+):
+    from weerbaar.framework.demo import _fill
+
+    entry = draft.steps.get(step=Step.GOALS)
+    services.step_save(
+        entry=entry,
+        expected_revision=entry.revision,
+        membership=coordinator,
+        goals=[_keep_only_catalogue(linked)],
+        confirm_unlink=True,
+    )
+    _fill(draft, coordinator)
+    services.version_submit(version=draft, membership=coordinator)
+    login(board.user)
+    response = client.post(
+        f"/g/demostad/kader/versies/{draft.number}/vaststellen/",
+        {"adopted_on": "2026-04-14", "decision_reference": "B&W 2026/0412", "adopted_by_body": "college van B&W"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "is vastgesteld" in page
+    assert "past niet op deze versie" not in page and "passen niet op deze versie" not in page
+    assert "Uit het concept verwijderd op" in page  # the earlier removal stays in the report

@@ -492,7 +492,9 @@ def adopt(request, org, number):
         else:
             messages.success(request, _("Versie %(n)s is vastgesteld.") % {"n": version.number})
             version.refresh_from_db(fields=["link_report"])
-            if version.link_report:
+            # Links removed while this version was a draft were reported then; count the adoption's own.
+            not_mapped = [row for row in version.link_report if row.get("reason") != "removed"]
+            if not_mapped:
                 messages.warning(
                     request,
                     ngettext(
@@ -500,9 +502,9 @@ def adopt(request, org, number):
                         "U vindt hem onder Koppelingen die niet meegingen.",
                         "%(count)s koppelingen van maatregelen passen niet op deze versie en zijn vervallen. "
                         "U vindt ze onder Koppelingen die niet meegingen.",
-                        len(version.link_report),
+                        len(not_mapped),
                     )
-                    % {"count": len(version.link_report)},
+                    % {"count": len(not_mapped)},
                 )
             return redirect("framework:version", org=org, number=version.number)
     current = FrameworkVersion.objects.filter(
