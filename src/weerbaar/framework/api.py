@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from pydantic import Field, create_model
 
 from weerbaar.api.schemas import InputSchema, problem_responses
+from weerbaar.core.selectors import member_by_id
 from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
 
 from . import documents, selectors, services
@@ -249,6 +250,11 @@ def _by_slugs(model, slugs: list[str], name: str) -> list:
     return [objects[s] for s in slugs]
 
 
+def _by_slug(model, slug: str | None, name: str):
+    """One catalogue item by its slug, or None when none is given; an unknown slug is a 422 at ``name``."""
+    return _by_slugs(model, [slug], name)[0] if slug else None
+
+
 def _named_in_body(error: ValidationError) -> ValidationError:
     """A step's model errors (``text``) under the name the client sent (``body.fields.text``)."""
     if not hasattr(error, "error_dict"):
@@ -314,18 +320,14 @@ def step_save(request, version_id: int, step: str, payload: StepIn):
     entry = get_object_or_404(version.steps, step=step)
     fields = payload.fields.model_dump(exclude_unset=True)
     if fields.get("governance_variant"):
-        fields["governance_variant"] = _by_slugs(
-            GovernanceVariant, [fields["governance_variant"]], "body.fields.governance_variant"
-        )[0]
+        fields["governance_variant"] = _by_slug(
+            GovernanceVariant, fields["governance_variant"], "body.fields.governance_variant"
+        )
     goals = None
     if payload.goals is not None:
         goals = [
             services.GoalInput(
-                catalogue_goal=(
-                    _by_slugs(SecurityGoal, [g.catalogue_goal], f"body.goals.{i}.catalogue_goal")[0]
-                    if g.catalogue_goal
-                    else None
-                ),
+                catalogue_goal=_by_slug(SecurityGoal, g.catalogue_goal, f"body.goals.{i}.catalogue_goal"),
                 id=g.id,
                 name=g.name,
                 why=g.why,
@@ -336,17 +338,11 @@ def step_save(request, version_id: int, step: str, payload: StepIn):
     if payload.principles is not None:
         principles = [
             services.PrincipleInput(
-                catalogue_principle=(
-                    _by_slugs(Principle, [p.catalogue_principle], f"body.principles.{i}.catalogue_principle")[0]
-                    if p.catalogue_principle
-                    else None
+                catalogue_principle=_by_slug(
+                    Principle, p.catalogue_principle, f"body.principles.{i}.catalogue_principle"
                 ),
                 id=p.id,
-                category=(
-                    _by_slugs(PrincipleCategory, [p.category], f"body.principles.{i}.category")[0]
-                    if p.category
-                    else None
-                ),
+                category=_by_slug(PrincipleCategory, p.category, f"body.principles.{i}.category"),
                 text=p.text,
                 goal_ids=p.goals,
             )
@@ -590,16 +586,9 @@ def subplan_detail(request, subplan_id: PathId):
 
 
 def _subplan_save(request, payload: SubPlanIn, subplan=None) -> dict:
-    from weerbaar.core.models import Membership
-
     data = payload.dict()
     expected = data.pop("revision")
-    owner_id = data.pop("owner_id")
-    owner = None
-    if owner_id is not None:
-        owner = Membership.objects.filter(organisation=request.organisation, pk=owner_id).first()
-        if owner is None:
-            raise ValidationError({"owner_id": ValidationError(_("Onbekend lid."), code="unknown")})
+    owner = member_by_id(organisation=request.organisation, member_id=data.pop("owner_id"))
     saved = services.subplan_save(
         organisation=request.organisation,
         membership=request.membership,

@@ -11,7 +11,7 @@ from weerbaar.risks.forms import DATE, RevisionField, RevisionMixin
 
 from . import selectors
 from .models import FrameworkVersion, Step, StepEntry, SubPlan, WordTemplate
-from .services import GoalInput, PrincipleInput, editable_fields, linked_measures
+from .services import SUBPLAN_DOCUMENT_MAX_BYTES, GoalInput, PrincipleInput, editable_fields, linked_measures
 
 TEXT_LABELS = {
     Step.VISION: (_("Onze visie op integrale beveiliging"), _("Kort en krachtig: het gezamenlijke beeld.")),
@@ -394,6 +394,29 @@ class CommentForm(forms.Form):
 DECISION_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
+def check_document_upload(upload, *, max_bytes: int, max_label: str):
+    """A PDF or Word file of at most ``max_bytes``, checked before anything stores it."""
+    if upload.size > max_bytes:
+        raise forms.ValidationError(_("Het bestand is groter dan %(max)s.") % {"max": max_label})
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return upload
+    from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
+    from weerbaar.documents.word import looks_like_docx
+
+    content = upload.read()
+    upload.seek(0)
+    if looks_like_docx(content):
+        try:
+            check_zip_archive(upload)
+        except UnsafeArchive as e:
+            raise forms.ValidationError(str(e)) from e
+        upload.seek(0)
+        return upload
+    raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
+
+
 class AdoptForm(forms.Form):
     adopted_on = forms.DateField(
         label=_("Datum van het collegebesluit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -416,25 +439,7 @@ class AdoptForm(forms.Form):
         upload = self.cleaned_data.get("decision_document")
         if not upload:
             return None
-        if upload.size > DECISION_DOCUMENT_MAX_BYTES:
-            raise forms.ValidationError(_("Het bestand is groter dan 10 MB."))
-        head = upload.read(8)
-        upload.seek(0)
-        if head.startswith(b"%PDF-"):
-            return upload
-        from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
-        from weerbaar.documents.word import looks_like_docx
-
-        content = upload.read()
-        upload.seek(0)
-        if looks_like_docx(content):
-            try:
-                check_zip_archive(upload)
-            except UnsafeArchive as e:
-                raise forms.ValidationError(str(e)) from e
-            upload.seek(0)
-            return upload
-        raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
+        return check_document_upload(upload, max_bytes=DECISION_DOCUMENT_MAX_BYTES, max_label="10 MB")
 
 
 class SubmitForm(forms.Form):
@@ -484,31 +489,6 @@ class WordTemplateForm(forms.Form):
 
 
 # --- sub-plans ---------------------------------------------------------------------------------
-
-SUBPLAN_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def check_document_upload(upload, *, max_bytes: int, max_label: str):
-    """A PDF or Word file of at most ``max_bytes``, checked before anything stores it."""
-    if upload.size > max_bytes:
-        raise forms.ValidationError(_("Het bestand is groter dan %(max)s.") % {"max": max_label})
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return upload
-    from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
-    from weerbaar.documents.word import looks_like_docx
-
-    content = upload.read()
-    upload.seek(0)
-    if looks_like_docx(content):
-        try:
-            check_zip_archive(upload)
-        except UnsafeArchive as e:
-            raise forms.ValidationError(str(e)) from e
-        upload.seek(0)
-        return upload
-    raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
 
 
 class SubPlanForm(RevisionMixin, forms.ModelForm):
