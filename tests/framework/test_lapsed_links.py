@@ -16,7 +16,7 @@ from weerbaar.accounts.services import api_token_create
 from weerbaar.core.models import AuditEntry
 from weerbaar.framework import services
 from weerbaar.framework.models import Step
-from weerbaar.knowledge.models import Principle, PrincipleCategory, SecurityGoal
+from weerbaar.knowledge.models import PrincipleCategory, SecurityGoal
 from weerbaar.risks.models import Measure
 
 from ..conftest import member
@@ -49,6 +49,38 @@ def linked(demostad, draft, coordinator):
 
 def _keep_only_catalogue(linked):
     return services.GoalInput(catalogue_goal=linked["catalogue"].catalogue_goal)
+
+
+def _own_principle_with_measure(draft, coordinator, text, title):
+    """An own principle of the draft in the first category, and a measure linked to it."""
+    category = PrincipleCategory.objects.order_by("order").first()
+    entry = draft.steps.get(step=Step.PRINCIPLES)
+    services.step_save(
+        entry=entry,
+        expected_revision=entry.revision,
+        membership=coordinator,
+        principles=[services.PrincipleInput(category=category, text=text)],
+    )
+    principle = draft.principles.get()
+    measure = Measure.objects.create(organisation=draft.organisation, title=title)
+    measure.principles.add(principle)
+    return principle, measure
+
+
+def _remove_own_goal_and_submit(draft, coordinator, linked):
+    """The coordinator removes the linked own goal (confirmed), completes the draft and submits it."""
+    from weerbaar.framework.demo import _fill
+
+    entry = draft.steps.get(step=Step.GOALS)
+    services.step_save(
+        entry=entry,
+        expected_revision=entry.revision,
+        membership=coordinator,
+        goals=[_keep_only_catalogue(linked)],
+        confirm_unlink=True,
+    )
+    _fill(draft, coordinator)
+    services.version_submit(version=draft, membership=coordinator)
 
 
 # --- the service -----------------------------------------------------------------------------------
@@ -114,19 +146,11 @@ def test_removing_a_goal_without_links_needs_no_confirmation(draft, coordinator,
     assert not draft.goals.filter(name="Zonder maatregelen").exists()
 
 
-def test_removing_a_linked_own_principle_asks_first_too(demostad, draft, coordinator):
-    category = PrincipleCategory.objects.order_by("order").first()
-    entry = draft.steps.get(step=Step.PRINCIPLES)
-    services.step_save(
-        entry=entry,
-        expected_revision=entry.revision,
-        membership=coordinator,
-        principles=[services.PrincipleInput(category=category, text="Wij screenen elke nieuwe medewerker")],
+def test_removing_a_linked_own_principle_asks_first_too(draft, coordinator):
+    _principle, measure = _own_principle_with_measure(
+        draft, coordinator, "Wij screenen elke nieuwe medewerker", "VOG bij indiensttreding"
     )
-    principle = draft.principles.get()
-    measure = Measure.objects.create(organisation=demostad, title="VOG bij indiensttreding")
-    measure.principles.add(principle)
-    entry.refresh_from_db()
+    entry = draft.steps.get(step=Step.PRINCIPLES)
     with pytest.raises(services.LinkedMeasures):
         services.step_save(entry=entry, expected_revision=entry.revision, membership=coordinator, principles=[])
     assert draft.principles.exists()
@@ -140,18 +164,7 @@ def test_removing_a_linked_own_principle_asks_first_too(demostad, draft, coordin
 
 
 def test_adoption_keeps_the_rows_of_links_removed_from_the_draft(draft, coordinator, board, linked):
-    from weerbaar.framework.demo import _fill
-
-    entry = draft.steps.get(step=Step.GOALS)
-    services.step_save(
-        entry=entry,
-        expected_revision=entry.revision,
-        membership=coordinator,
-        goals=[_keep_only_catalogue(linked)],
-        confirm_unlink=True,
-    )
-    _fill(draft, coordinator)
-    services.version_submit(version=draft, membership=coordinator)
+    _remove_own_goal_and_submit(draft, coordinator, linked)
     services.version_adopt(
         version=draft,
         membership=board,
@@ -214,22 +227,11 @@ def test_no_thanks_changes_nothing(coordinator_client, draft, linked):
     assert linked["talk"].goals.count() == 2
 
 
-def test_deleting_a_linked_own_principle_on_its_category_page_asks_first(
-    coordinator_client, demostad, draft, coordinator
-):
-    principle = Principle.objects.order_by("category__order", "order").first()
-    category = principle.category
-    entry = draft.steps.get(step=Step.PRINCIPLES)
-    services.step_save(
-        entry=entry,
-        expected_revision=entry.revision,
-        membership=coordinator,
-        principles=[services.PrincipleInput(category=category, text="Eigen uitgangspunt met maatregel")],
+def test_deleting_a_linked_own_principle_on_its_category_page_asks_first(coordinator_client, draft, coordinator):
+    own, _measure = _own_principle_with_measure(
+        draft, coordinator, "Eigen uitgangspunt met maatregel", "Maatregel bij eigen uitgangspunt"
     )
-    own = draft.principles.get()
-    measure = Measure.objects.create(organisation=demostad, title="Maatregel bij eigen uitgangspunt")
-    measure.principles.add(own)
-    url = step_url(draft, Step.PRINCIPLES) + f"?categorie={category.slug}"
+    url = step_url(draft, Step.PRINCIPLES) + f"?categorie={own.category.slug}"
     data = post_data(coordinator_client, draft, Step.PRINCIPLES, url=url)
     data[f"ownpr_{own.pk}_delete"] = "on"
     response = coordinator_client.post(url, data)
@@ -319,18 +321,7 @@ def test_the_confirmation_parameter_is_documented_in_the_openapi_schema(client):
 def test_the_adoption_warning_counts_only_links_the_adoption_itself_dropped(
     client, login, draft, coordinator, board, linked
 ):
-    from weerbaar.framework.demo import _fill
-
-    entry = draft.steps.get(step=Step.GOALS)
-    services.step_save(
-        entry=entry,
-        expected_revision=entry.revision,
-        membership=coordinator,
-        goals=[_keep_only_catalogue(linked)],
-        confirm_unlink=True,
-    )
-    _fill(draft, coordinator)
-    services.version_submit(version=draft, membership=coordinator)
+    _remove_own_goal_and_submit(draft, coordinator, linked)
     login(board.user)
     response = client.post(
         f"/g/demostad/kader/versies/{draft.number}/vaststellen/",
