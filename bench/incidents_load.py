@@ -5,7 +5,8 @@ check only), the register page, filtered lists, the patterns page (rode draden: 
 kept in the cache per year and class of incidents; "after a write" is the first view after a
 change to an incident of this year, whose counts the writer made again after its commit, with the
 writer's time beside it; "nothing counted" is the worst case of a reader that counts every
-figure itself) and the xlsx export (checked to hold every visible incident), for the coordinator and
+figure itself) and the xlsx export (a background job for a register this large, run inline here: the
+time is the job's work; checked to hold every visible incident), for the coordinator and
 for a viewer (whose queries add the confidentiality filter), with each page's ratio to the bare
 page. Target: within ~5x bare.
 Runs against a throw-away SQLite file unless BENCH_DATABASE_URL is set (e.g.
@@ -59,9 +60,9 @@ def main():
     from weerbaar.core.demo import load_demo
     from weerbaar.core.models import Membership, Organisation
     from weerbaar.incidents.content import load_incident_types
+    from weerbaar.incidents.counts import ORG_KEY
     from weerbaar.incidents.models import Incident
     from weerbaar.incidents.selectors import visible_incidents
-    from weerbaar.incidents.signals import ORG_KEY
     from weerbaar.incidents.testdata import generate
     from weerbaar.risks.demo import load_risks_demo
 
@@ -128,8 +129,11 @@ def main():
                     start = time.perf_counter()
                     response = client.get(url)
                     timings.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
+                allowed = (200, 302) if url.endswith(".xlsx") else (200,)
+                assert response.status_code in allowed, (url, response.status_code)
             if url.endswith(".xlsx"):
+                if response.status_code == 302:  # a background job (run inline here): its download
+                    response = client.get(response.url + "downloaden/")
                 sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Incidenten"]
                 with scopes_disabled():
                     expected = visible_incidents(membership=membership).count()

@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from weerbaar.core.models import Membership, Organisation
 from weerbaar.documents import charts
 from weerbaar.knowledge.models import Theme
 
+from .counts import YearCounts, cached_counts, count_years, sum_counts, year_start
 from .models import ExternalReport, Incident, IncidentType, LocalIncidentType, PatternConclusion
 from .permissions import sees_all_confidential
 
@@ -105,7 +105,7 @@ def incident_list(
     if status:
         qs = qs.filter(status=status)
     if year:
-        qs = qs.filter(occurred_at__gte=_year_start(year), occurred_at__lt=_year_start(year + 1))
+        qs = qs.filter(occurred_at__gte=year_start(year), occurred_at__lt=year_start(year + 1))
     if place:
         qs = qs.filter(place=place)
     if confidential is not None:
@@ -179,12 +179,8 @@ def new_incident_count(*, membership: Membership, days: int = 30, now: datetime.
 # --- Patterns (rode draden) ----------------------------------------------------------------------
 
 
-def _year_start(year: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(year, 1, 1))
-
-
 def in_year(qs: QuerySet[Incident], year: int) -> QuerySet[Incident]:
-    return qs.filter(occurred_at__gte=_year_start(year), occurred_at__lt=_year_start(year + 1))
+    return qs.filter(occurred_at__gte=year_start(year), occurred_at__lt=year_start(year + 1))
 
 
 @dataclass
@@ -213,158 +209,6 @@ class Patterns:
     years: list[int] = field(default_factory=list)
 
 
-@dataclass
-class YearCounts:
-    """What the patterns page counts for one year over one set of incidents.
-
-    By id (names are read when the page is built, so a renamed asset needs no recount) and
-    additive: the counts of two disjoint sets of incidents add up to those of their union. A
-    member's figures are the ordinary incidents' counts plus those of the confidential incidents
-    the member may see (all for the coordinator, the ones they handle for others).
-    """
-
-    months: list[int] = field(default_factory=lambda: [0] * 12)
-    types: dict[tuple, int] = field(default_factory=dict)  # (incident_type_id, local_type_id) -> n
-    themes: dict[int, int] = field(default_factory=dict)
-    places: dict[str, int] = field(default_factory=dict)
-    assets: dict[int, int] = field(default_factory=dict)
-    risks: dict[int, int] = field(default_factory=dict)
-    failed: dict[int, int] = field(default_factory=dict)
-    working: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.months)
-
-    def __add__(self, other: YearCounts) -> YearCounts:
-        def merged(a: dict, b: dict) -> dict:
-            out = dict(a)
-            for k, n in b.items():
-                out[k] = out.get(k, 0) + n
-            return out
-
-        return YearCounts(
-            months=[a + b for a, b in zip(self.months, other.months, strict=True)],
-            **{
-                name: merged(getattr(self, name), getattr(other, name))
-                for name in ("types", "themes", "places", "assets", "risks", "failed", "working")
-            },
-        )
-
-
-# YearCounts field -> the incident's many-to-many relation it counts.
-LINKS = (
-    ("themes", "themes"),
-    ("assets", "assets"),
-    ("risks", "materialised_risks"),
-    ("failed", "failed_measures"),
-    ("working", "working_measures"),
-)
-
-
-def count_years(qs: QuerySet[Incident], years) -> dict[int, YearCounts]:
-    """The counts of each of the given consecutive years over ``qs``: three grouped queries for
-    all of them, whatever the number of incidents (months in local time)."""
-    first, last = min(years), max(years)
-    result = {y: YearCounts() for y in range(first, last + 1)}
-    months = [timezone.make_aware(datetime.datetime(y, m, 1)) for y in range(first, last + 1) for m in range(1, 13)]
-    months.append(_year_start(last + 1))
-    span = qs.filter(occurred_at__gte=months[0], occurred_at__lt=months[-1]).order_by()
-    rows = (
-        span.annotate(month=_interval("occurred_at", months))
-        .values("month", "incident_type_id", "local_type_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for r in rows:
-        counts = result[first + r["month"] // 12]
-        counts.months[r["month"] % 12] += r["n"]
-        key = (r["incident_type_id"], r["local_type_id"])
-        counts.types[key] = counts.types.get(key, 0) + r["n"]
-    year_of = _interval("occurred_at", [_year_start(y) for y in range(first, last + 2)])
-    places = span.exclude(place="").annotate(y=year_of).values("y", "place").annotate(n=Count("pk")).order_by()
-    for r in places:
-        result[first + r["y"]].places[r["place"]] = r["n"]
-    linked = [
-        span.filter(**{f"{relation}__isnull": False})
-        .annotate(y=year_of)
-        .values("y", kind=Value(name), key=F(relation))
-        .annotate(n=Count("pk"))
-        .order_by()
-        for name, relation in LINKS
-    ]
-    for r in linked[0].union(*linked[1:], all=True):
-        getattr(result[first + r["y"]], r["kind"])[r["key"]] = r["n"]
-    return result
-
-
-# --- Counts in the cache: per municipality, year and class (see ``signals``) ----------------------
-
-COUNTS_KEY = "incidents:counts:{}:{}:{}:{}:{}"
-COUNTS_SECONDS = 24 * 60 * 60
-
-
-def _class_incidents(organisation_id: int, cls: str, handler_id: int | None) -> QuerySet[Incident]:
-    """``p``: the ordinary incidents; ``c``: the confidential ones, or only those ``handler_id`` handles."""
-    # ``__in``: read from the class index (see ``visible_incidents``).
-    qs = Incident.objects.filter(organisation_id=organisation_id, confidential__in=[cls == "c"])
-    if handler_id is not None:
-        handled = Incident.handlers.through.objects.filter(membership_id=handler_id).values("incident_id")
-        qs = qs.filter(pk__in=handled)
-    return qs
-
-
-def cached_counts(organisation_id: int, parts, years) -> dict[tuple, YearCounts]:
-    """(year, class, handler) -> counts, from the cache where the version still holds; counted
-    (and kept) otherwise. ``parts`` are (class, handler id or None)."""
-    from .signals import versions
-
-    current = versions(organisation_id, years)
-    keys = {
-        (y, cls, h): COUNTS_KEY.format(organisation_id, y, cls, h or "all", current[(y, cls)])
-        for y in years
-        for cls, h in parts
-    }
-    found = cache.get_many(list(keys.values()))
-    result, fresh = {}, {}
-    for cls, h in parts:
-        missing = [y for y in years if keys[(y, cls, h)] not in found]
-        if missing:
-            counted = count_years(_class_incidents(organisation_id, cls, h), missing)
-        for y in years:
-            key = keys[(y, cls, h)]
-            if key in found:
-                result[(y, cls, h)] = found[key]
-            else:
-                result[(y, cls, h)] = fresh[key] = counted[y]
-    if fresh:
-        cache.set_many(fresh, COUNTS_SECONDS)
-    return result
-
-
-def refresh_counts(entries) -> None:
-    """Count again (after a write) the shared classes of the given (municipality, year, class)."""
-    from .signals import versions
-
-    grouped: dict[tuple, set[int]] = {}
-    for organisation_id, year, cls in entries:
-        grouped.setdefault((organisation_id, cls), set()).add(year)
-    for (organisation_id, cls), years in grouped.items():
-        current = versions(organisation_id, years)  # before counting: never newer than what is counted
-        counted = count_years(_class_incidents(organisation_id, cls, None), sorted(years))
-        cache.set_many(
-            {COUNTS_KEY.format(organisation_id, y, cls, "all", current[(y, cls)]): counted[y] for y in years},
-            COUNTS_SECONDS,
-        )
-
-
-def _sum(counts) -> YearCounts:
-    total = YearCounts()
-    for c in counts:
-        total = total + c
-    return total
-
-
 # --- From counts to figures ----------------------------------------------------------------------
 
 
@@ -379,26 +223,6 @@ def _bar(key: str, title: str, description: str, pairs: list[tuple[str, int]], s
         value_label=_("aantal"),
     )
     return Figure(chart, [_("Categorie"), series_label], [[p[0], p[1]] for p in pairs], title)
-
-
-def _interval(field_name: str, bounds: list[datetime.datetime]):
-    """The index ``i`` of the interval ``bounds[i] <= value < bounds[i + 1]`` as a SQL expression.
-
-    A binary search in nested CASE expressions: five comparisons a row for 24 months, where a
-    per-month filter costs 48 and extracting the month in local time (a Python function on
-    SQLite) costs far more. Rows must already lie within ``bounds[0]`` and ``bounds[-1]``."""
-
-    def node(lo: int, hi: int):
-        if hi - lo == 1:
-            return Value(lo)
-        mid = (lo + hi) // 2
-        return Case(
-            When(**{f"{field_name}__lt": bounds[mid]}, then=node(lo, mid)),
-            default=node(mid, hi),
-            output_field=IntegerField(),
-        )
-
-    return node(0, len(bounds) - 1)
 
 
 def _top(counts: dict, names: dict, minimum: int = 1, limit: int = 15) -> list[tuple[str, int]]:
@@ -545,8 +369,8 @@ def organisation_patterns(*, organisation: Organisation, year: int, confidential
     got = cached_counts(organisation.pk, parts, [year - 1, year])
     result = build_patterns(
         year,
-        _sum(got[(year, cls, h)] for cls, h in parts),
-        _sum(got[(year - 1, cls, h)] for cls, h in parts),
+        sum_counts(got[(year, cls, h)] for cls, h in parts),
+        sum_counts(got[(year - 1, cls, h)] for cls, h in parts),
         names=names,
     )
     result.conclusion = PatternConclusion.objects.filter(organisation=organisation, year=year).first()
@@ -573,8 +397,8 @@ def member_patterns(*, membership: Membership, year: int) -> Patterns:
         got = cached_counts(membership.organisation_id, parts, [year - 1, year])
         result = build_patterns(
             year,
-            _sum(got[(year, cls, h)] for cls, h in parts),
-            _sum(got[(year - 1, cls, h)] for cls, h in parts),
+            sum_counts(got[(year, cls, h)] for cls, h in parts),
+            sum_counts(got[(year - 1, cls, h)] for cls, h in parts),
         )
     result.conclusion = PatternConclusion.objects.filter(organisation_id=membership.organisation_id, year=year).first()
     result.years = incident_years(base)

@@ -1,6 +1,6 @@
 """Keeps the counted pattern figures (rode draden) honest and warm.
 
-The patterns page is built from *year counts* (``selectors.YearCounts``): per municipality, per
+The patterns page is built from *year counts* (``counts.YearCounts``): per municipality, per
 local year and per class of incidents — ``"p"`` the ordinary ones, which every member sees, and
 ``"c"`` the confidential ones, which only the coordinator sees in full (other members add the
 confidential incidents they handle, counted apart). Counts hold ids, never names: names are read
@@ -20,19 +20,15 @@ call :func:`data_changed` with only the municipality: every year and class goes.
 from __future__ import annotations
 
 import logging
-import uuid
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-logger = logging.getLogger(__name__)
+from .counts import CLASSES, bump, refresh_counts
 
-ORG_KEY = "incidents:data-version:{}"
-YEAR_KEY = "incidents:data-version:{}:{}:{}"
-CLASSES = ("p", "c")
+logger = logging.getLogger(__name__)
 
 
 def _class(confidential: bool) -> str:
@@ -43,34 +39,11 @@ def local_year(moment) -> int:
     return timezone.localtime(moment).year
 
 
-def _ensure(keys: list[str]) -> dict:
-    found = cache.get_many(keys)
-    missing = [k for k in keys if k not in found]
-    for key in missing:
-        cache.add(key, uuid.uuid4().hex, None)
-    if missing:
-        found = cache.get_many(keys)
-    return found
-
-
-def versions(organisation_id: int, years) -> dict[tuple[int, str], str]:
-    """The current version of the counts of each (year, class), in one cache read."""
-    org_key = ORG_KEY.format(organisation_id)
-    keys = {(y, c): YEAR_KEY.format(organisation_id, y, c) for y in years for c in CLASSES}
-    found = _ensure([org_key, *keys.values()])
-    return {yc: f"{found.get(org_key, '')}-{found.get(key, '')}" for yc, key in keys.items()}
-
-
 def _pending() -> set:
     conn = transaction.get_connection()
     if not hasattr(conn, "_incident_counts_pending"):
         conn._incident_counts_pending = set()
     return conn._incident_counts_pending
-
-
-def _bump(organisation_id, year, cls) -> None:
-    key = ORG_KEY.format(organisation_id) if year is None else YEAR_KEY.format(organisation_id, year, cls)
-    cache.set(key, uuid.uuid4().hex, None)
 
 
 def _flush() -> None:
@@ -79,7 +52,7 @@ def _flush() -> None:
     todo = sorted(pending, key=str)
     pending.clear()
     for organisation_id, year, cls in todo:
-        _bump(organisation_id, year, cls)
+        bump(organisation_id, year, cls)
     recent = {timezone.localdate().year, timezone.localdate().year - 1}
     warm = set()
     for organisation_id, year, cls in todo:
@@ -88,8 +61,6 @@ def _flush() -> None:
         elif year in recent:
             warm.add((organisation_id, year, cls))
     if warm:
-        from .selectors import refresh_counts
-
         try:
             with scopes_disabled():
                 refresh_counts(sorted(warm))
@@ -108,7 +79,7 @@ def data_changed(organisation_id: int | None, year: int | None = None, confident
         classes = CLASSES if confidential is None else (_class(confidential),)
         entries = {(organisation_id, year, c) for c in classes}
     for entry in entries:
-        _bump(*entry)
+        bump(*entry)
     pending = _pending()
     pending |= entries
     transaction.on_commit(_flush)  # the first callback flushes all; the others find nothing
