@@ -296,3 +296,37 @@ def test_calendar_keeps_a_query_budget(cal, login):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(BASE).status_code == 200
     assert len(ctx) <= 25, len(ctx)
+
+
+def test_a_moment_saved_meanwhile_is_a_409_on_page_and_api_and_nothing_is_lost(cal, client, login):
+    """Two people edit the same moment: the second save (an old revision) is refused, on the page
+    with both versions and the typed text kept, in the API as problem+json with the current revision."""
+    import json
+
+    from weerbaar.accounts.services import api_token_create
+
+    coordinator = member(cal, "coordinator")
+    moment = _moment(cal, coordinator, 10, "Kadernota")
+    page = login(coordinator.user)
+    edit = f"{BASE}instellingen/{moment.pk}/bewerken/"
+    form = {"title": "Kadernota (eerste)", "date": moment.date.isoformat(), "description": "", "revision": 0}
+    assert page.post(edit, form).status_code == 302
+    stale = page.post(edit, {**form, "title": "Kadernota (mijn versie)"})
+    assert stale.status_code == 409
+    text = stale.content.decode()
+    assert "Iemand anders heeft dit opgeslagen" in text and "Kadernota (mijn versie)" in text
+    with scopes_disabled():
+        moment.refresh_from_db()
+    assert moment.title == "Kadernota (eerste)" and moment.revision == 1
+
+    with scopes_disabled():
+        _, raw = api_token_create(membership=coordinator, name="t")
+    h = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    body = json.dumps({"title": "Via API", "date": moment.date.isoformat(), "revision": 0})
+    response = client.put(f"/api/v1/calendar/moments/{moment.pk}", body, "application/json", **h)
+    assert response.status_code == 409
+    problem = response.json()
+    assert problem["revision"] == 1 and "Iemand anders" in problem["detail"]
+    ok = json.dumps({"title": "Via API", "date": moment.date.isoformat(), "revision": 1})
+    saved = client.put(f"/api/v1/calendar/moments/{moment.pk}", ok, "application/json", **h)
+    assert saved.status_code == 200 and saved.json()["revision"] == 2

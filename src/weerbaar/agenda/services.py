@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,23 +20,12 @@ from django_scopes import scope, scopes_disabled
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import claim_revision
 
 from . import selectors
 from .models import MemberAgenda, PlanningMoment, ReminderLog
 
 logger = logging.getLogger(__name__)
-
-
-class StaleRevision(ValidationError):
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            _(
-                "Iemand anders heeft dit opgeslagen nadat u het opende. Uw invoer is niet opgeslagen maar staat "
-                "nog in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
-            ),
-            code="stale",
-        )
 
 
 # --- Planning-and-control moments ----------------------------------------------------------
@@ -62,12 +50,7 @@ def moment_save(
         raise ValidationError({"date": _("Vul een datum in.")})
     moment = moment or PlanningMoment(organisation=organisation)
     if moment.pk:
-        rows = PlanningMoment.objects.filter(pk=moment.pk)
-        if expected_revision is not None:
-            rows = rows.filter(revision=expected_revision)
-        if not rows.update(revision=F("revision") + 1):
-            raise StaleRevision(PlanningMoment.objects.get(pk=moment.pk))
-        moment.revision = PlanningMoment.objects.filter(pk=moment.pk).values_list("revision", flat=True).get()
+        claim_revision(moment, expected_revision)
     moment.title = title
     moment.date = date
     moment.description = description or ""
