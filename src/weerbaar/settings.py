@@ -237,8 +237,16 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SSO_ENABLED = bool(OIDC_PROVIDERS)
-# The address of this installation, for links in e-mails sent by background jobs (no request).
-SITE_URL = env_str("SITE_URL", "").rstrip("/")
+# The address of this installation (https://weerbaar.gemeente.nl), for links in e-mails sent by
+# background jobs (reminders, circle digests), which have no request to take it from. The one
+# setting for this; WEERBAAR_BASE_URL is its older name, still read when SITE_URL is not set.
+# Without either: the first named host in ALLOWED_HOSTS.
+SITE_URL = (env_str("SITE_URL", "") or env_str("WEERBAAR_BASE_URL", "")).rstrip("/")
+if not SITE_URL:
+    _named_hosts = [h for h in ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
+    if _named_hosts:
+        _local = _named_hosts[0] in ("localhost", "127.0.0.1", "testserver")
+        SITE_URL = f"{'http' if _local else 'https'}://{_named_hosts[0]}"
 # Where a visitor who is not signed in lands on "/": the page that explains Weerbaar.
 VISITOR_START_URL_NAME = "knowledge:welcome"
 # Encrypts municipalities' SSO client secrets; empty: derived from SECRET_KEY (see accounts/crypto.py).

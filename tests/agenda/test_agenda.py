@@ -161,6 +161,44 @@ def test_one_digest_per_owner_with_due_and_overdue_and_never_twice(cal):
     assert len([m for m in mail.outbox if coordinator.user.email in m.to]) == 1
 
 
+def test_digest_links_start_with_the_site_url_or_the_commands_base_url(cal, settings):
+    settings.SITE_URL = "https://weerbaar.gemeente.example"
+    coordinator = member(cal, "coordinator")
+    _moment(cal, coordinator, 3)
+    mail.outbox.clear()
+    with scope(organisation=cal.pk):
+        assert services.send_digest(coordinator, TODAY) is True
+    assert "https://weerbaar.gemeente.example/g/demostad/kalender/" in mail.outbox[-1].body
+    with scope(organisation=cal.pk):
+        assert services.send_digest(coordinator, TODAY + datetime.timedelta(days=1), base_url="https://ander.example/")
+    assert "https://ander.example/g/demostad/kalender/" in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize(
+    "environment, expected",
+    [
+        ({"SITE_URL": "https://nieuw.example/"}, "https://nieuw.example"),
+        ({"WEERBAAR_BASE_URL": "https://oud.example"}, "https://oud.example"),  # the older name still works
+        ({"SITE_URL": "https://nieuw.example", "WEERBAAR_BASE_URL": "https://oud.example"}, "https://nieuw.example"),
+        ({"ALLOWED_HOSTS": "weerbaar.gemeente.example,.gemeente.example"}, "https://weerbaar.gemeente.example"),
+    ],
+)
+def test_one_site_url_setting_with_the_older_name_as_fallback(environment, expected):
+    """Existing deployments that set WEERBAAR_BASE_URL keep full links (settings read in a fresh process)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "WEERBAAR_BASE_URL", "ALLOWED_HOSTS")}
+    import weerbaar
+
+    src = os.path.dirname(os.path.dirname(weerbaar.__file__))
+    env |= environment | {"DJANGO_SETTINGS_MODULE": "weerbaar.settings", "PYTHONPATH": src}
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == expected
+
+
 def test_opted_out_member_gets_no_digest(cal, login):
     coordinator = member(cal, "coordinator")
     _moment(cal, coordinator, 3)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,11 +152,9 @@ def _claim(membership: Membership, day: datetime.date) -> ReminderLog | None:
 
 
 def _base_url(base_url: str | None) -> str:
-    """Where the links in the e-mail point: the command's --base-url, else WEERBAAR_BASE_URL (a
-    background job has no request to take the host from); without either the links are paths."""
-    return (base_url or getattr(settings, "WEERBAAR_BASE_URL", "") or os.environ.get("WEERBAAR_BASE_URL", "")).rstrip(
-        "/"
-    )
+    """Where the links in the e-mail point: the command's --base-url, else ``settings.SITE_URL`` (a
+    background job has no request to take the host from)."""
+    return (base_url or settings.SITE_URL).rstrip("/")
 
 
 def send_digest(membership: Membership, day: datetime.date, *, base_url: str = "") -> bool:
