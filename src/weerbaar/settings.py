@@ -327,7 +327,12 @@ if not PRODUCTION:
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest file a member may share in a circle (circles/files.py gives the Dutch size message).
+CIRCLE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# The largest request body read whole. The API reads every body whole (api/guards.py), a file
+# upload included, so this leaves room for the largest circle file plus the multipart envelope and
+# form fields: a file the product allows is never a 413, one byte more gets the size message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CIRCLE_DOCUMENT_MAX_BYTES + 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
