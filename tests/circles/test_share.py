@@ -6,6 +6,8 @@ from django_scopes import scopes_disabled
 from weerbaar.circles import services
 from weerbaar.knowledge.models import Submission, Theme
 
+from ..conftest import member
+
 
 def test_an_author_offers_their_post_to_the_knowledge_base_as_a_submission(client, people, circle):
     thread = services.thread_create(
@@ -44,3 +46,15 @@ def test_only_the_author_may_offer_a_post(client, people, circle):
     assert client.get(f"/leerkringen/bericht/{thread.posts.get().pk}/kennisbank/").status_code == 403
     with scopes_disabled():
         assert not Submission.objects.exists()
+
+
+def test_a_member_who_may_not_submit_is_not_offered_sharing(client, people, circle):
+    """A board member may not submit to the knowledge base: the thread does not offer it (it would be a 403)."""
+    board = member(people["demostad"], "bestuur").user
+    place = services.member_invite(user=people["facilitator"], circle=circle, email=board.email)
+    services.invitation_answer(user=board, place=place, accept=True)
+    thread = services.thread_create(user=board, circle=circle, title="Vraag van het bestuur", body="Hoe doet u dit?")
+    client.force_login(board, backend="django.contrib.auth.backends.ModelBackend")
+    assert "Vraag van het bestuur" in client.get(f"/leerkringen/onderwerp/{thread.pk}/").content.decode()
+    assert "aanbieden aan de kennisbank" not in client.get(f"/leerkringen/onderwerp/{thread.pk}/").content.decode()
+    assert client.get(f"/leerkringen/bericht/{thread.posts.get().pk}/kennisbank/").status_code == 403

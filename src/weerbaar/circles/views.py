@@ -437,7 +437,15 @@ def thread_detail(request, pk):
     return TemplateResponse(
         request,
         "circles/thread.html",
-        _context(request, circle, thread=thread, page=_page(request, selectors.posts(thread)), form=form),
+        _context(
+            request,
+            circle,
+            thread=thread,
+            page=_page(request, selectors.posts(thread)),
+            form=form,
+            # Offer sharing to the knowledge base only to whom the knowledge app lets submit.
+            can_share=bool(_submit_memberships(request.user)),
+        ),
         status=_status(form),
     )
 
