@@ -199,6 +199,44 @@ def test_one_site_url_setting_with_the_older_name_as_fallback(environment, expec
     assert out.stdout.strip() == expected
 
 
+@pytest.mark.parametrize(
+    "month, day, title",
+    [
+        (12, 20, "ENSIA-zelfevaluatie {year} afronden"),  # due 31 December
+        (6, 20, "ENSIA-zelfevaluatie {year} gaat open"),  # opens 1 July
+        (4, 20, "Verantwoording ENSIA over {last}"),  # accountability report due 1 May
+    ],
+)
+def test_the_coordinators_digest_names_the_national_dates_and_a_viewers_does_not(cal, monkeypatch, month, day, title):
+    from weerbaar.agenda import sources
+
+    when = datetime.date(TODAY.year, month, day)
+    monkeypatch.setattr(sources, "TODAY", lambda: when)
+    coordinator, lezer = member(cal, "coordinator"), member(cal, "lezer")
+    expected = title.format(year=when.year, last=when.year - 1)
+    mail.outbox.clear()
+    services.send_reminders(when)
+    [to_coordinator] = [m for m in mail.outbox if coordinator.user.email in m.to]
+    soon = to_coordinator.body.split("Binnen veertien dagen:")[1]
+    assert expected in soon
+    assert not [m for m in mail.outbox if lezer.user.email in m.to and expected in m.body]
+    # Once the date has passed it is no task any more: no "te laat" for a national date.
+    later = when + datetime.timedelta(days=30)
+    monkeypatch.setattr(sources, "TODAY", lambda: later)
+    mail.outbox.clear()
+    services.send_reminders(later)
+    assert not [m for m in mail.outbox if expected in m.body]
+
+
+def test_the_calendar_tells_a_coordinator_the_ensia_dates_are_theirs(cal, login):
+    page = login(member(cal, "coordinator").user).get(BASE + f"?jaar={TODAY.year}").content.decode()
+    closing = page[page.index(f"ENSIA-zelfevaluatie {TODAY.year} afronden") :][:400]
+    assert "u bent verantwoordelijk" in closing
+    viewer = login(member(cal, "lezer").user).get(BASE + f"?jaar={TODAY.year}").content.decode()
+    closing = viewer[viewer.index(f"ENSIA-zelfevaluatie {TODAY.year} afronden") :][:400]
+    assert "u bent verantwoordelijk" not in closing
+
+
 def test_opted_out_member_gets_no_digest(cal, login):
     coordinator = member(cal, "coordinator")
     _moment(cal, coordinator, 3)
