@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/knowledge_search.py                     # throw-away SQLite database
     scripts/with-postgres.sh .venv/bin/python bench/knowledge_search.py   # throw-away PostgreSQL
+    BENCH_TEXT=uniform .venv/bin/python bench/knowledge_search.py  # worst case: 30 words, all match
 
 Without BENCH_DATABASE_URL it uses a temporary SQLite file, never the development database.
 """
@@ -42,39 +43,79 @@ from weerbaar.knowledge.search import rebuild_index  # noqa: E402
 
 ITEMS = int(os.environ.get("BENCH_ITEMS", "10000"))
 QUERIES = ["beveiligingsrisico's", "continuiteit", "risico", "screening", "toegang pas", "agressie balie", "bio2"]
+# BENCH_TEXT=uniform: the old worst case, every text drawn evenly from 30 words, so "risico"
+# is in ~95% of all documents. The default is closer to real writing: each item has a few topic
+# words, some other subject words and mostly ordinary Dutch, so a subject word is in a minority.
+TEXT = os.environ.get("BENCH_TEXT", "realistic")
 WORDS = (
     "gemeente beveiliging risico maatregel toegang pas screening integriteit informatie incident agressie balie "
     "continuïteit bewustwording oefening ondermijning bestuur raad college archief camera sleutel ENSIA BIO2 "
     "beveiligingsrisico's weerbaarheid dreiging kwetsbaarheid medewerker bezoeker"
 ).split()
+SUBJECT = (
+    WORDS
+    + (
+        "afspraak beleid plan rol proces systeem gebouw locatie leverancier contract wachtwoord back-up herstel "
+        "crisis melding datalek privacy verwerking autorisatie logging netwerk server werkplek laptop telefoon "
+        "evenement ondernemer vergunning handhaving toezicht audit rapportage begroting budget opleiding training "
+        "alarm brand evacuatie ontruiming bewaking receptie post pakket sleutelbeheer inbraak diefstal fraude "
+        "omkoping belangenverstrengeling nevenfunctie geheimhouding klokkenluider vertrouwenspersoon"
+    ).split()
+)
+COMMON = (
+    "de het een en van in is op te dat voor met zijn niet aan ook als bij door om worden wordt of naar dan kan "
+    "moet over wel nog alle deze die hun onze uit tot na zo per zonder tussen tijdens binnen buiten elke iedere "
+    "goed snel duidelijk belangrijk vaak soms altijd eerst daarna samen verder nieuwe eigen andere grote kleine "
+    "afdeling team collega leidinggevende inwoner organisatie werk dag week jaar keer manier vraag antwoord "
+    "doel stap punt deel lijst overzicht afspraken zaken mensen gegevens middelen kosten tijd ruimte"
+).split()
 
 
-def text(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+def text(rng: random.Random, n: int, topic: list[str] | None = None) -> str:
+    if TEXT == "uniform" or topic is None:
+        words = [rng.choice(WORDS) for _ in range(n)]
+    else:
+        words = []
+        for _ in range(n):
+            roll = rng.random()
+            pool = topic if roll < 0.2 else SUBJECT if roll < 0.24 else COMMON
+            words.append(rng.choice(pool))
+    return " ".join(words).capitalize() + "."
 
 
 def generate(n: int) -> None:
     rng = random.Random(42)
     themes = list(Theme.objects.all())
     half = n // 2
-    BuildingBlock.objects.bulk_create(
-        [
+
+    def topic() -> list[str] | None:
+        return None if TEXT == "uniform" else rng.sample(SUBJECT, 4)
+
+    blocks = []
+    for i in range(half):
+        words = topic()
+        blocks.append(
             BuildingBlock(
                 slug=f"bench-bouwsteen-{i}",
                 theme=rng.choice(themes),
-                title=text(rng, 5),
-                summary=text(rng, 25),
-                what=text(rng, 80),
-                why=text(rng, 60),
+                title=text(rng, 5, words and [*words, *words, *rng.sample(COMMON, 2)]),
+                summary=text(rng, 25, words),
+                what=text(rng, 80, words),
+                why=text(rng, 60, words),
             )
-            for i in range(half)
-        ],
-        batch_size=500,
-    )
-    GlossaryTerm.objects.bulk_create(
-        [GlossaryTerm(slug=f"bench-begrip-{i}", term=text(rng, 3), definition=text(rng, 60)) for i in range(n - half)],
-        batch_size=500,
-    )
+        )
+    BuildingBlock.objects.bulk_create(blocks, batch_size=500)
+    terms = []
+    for i in range(n - half):
+        words = topic()
+        terms.append(
+            GlossaryTerm(
+                slug=f"bench-begrip-{i}",
+                term=text(rng, 3, words and [*words, *words, *rng.sample(COMMON, 2)]),
+                definition=text(rng, 60, words),
+            )
+        )
+    GlossaryTerm.objects.bulk_create(terms, batch_size=500)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -83,7 +124,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def main() -> None:
-    print(f"database: {connection.vendor}")
+    print(f"database: {connection.vendor}; text: {TEXT}")
     call_command("migrate", verbosity=0)
     with scopes_disabled():
         load_all()
@@ -91,6 +132,10 @@ def main() -> None:
         generate(ITEMS)
         count = rebuild_index()
         print(f"generated {ITEMS} items; index rebuilt with {count} documents in {time.perf_counter() - t:.1f} s")
+        for q in QUERIES:
+            paginator = selectors.search_page(query=q)[0].paginator
+            more = "more than " if getattr(paginator.object_list, "capped", False) else ""
+            print(f"  {q!r}: {more}{paginator.count} results")
         user, _ = get_user_model().objects.get_or_create(
             email="bench@weerbaar.example", defaults={"full_name": "Bench"}
         )

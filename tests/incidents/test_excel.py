@@ -99,3 +99,53 @@ def test_export_is_safe_and_reads_back_through_the_template(client, register, ma
     assert title.value == '=HYPERLINK("http://x")' and title.data_type == "s"
     template = load_workbook(io.BytesIO(c.get(BASE + "import/sjabloon.xlsx").content))
     assert [c.value for c in template[SHEET][1]] == HEADERS
+
+
+def test_a_large_export_is_a_job_that_only_the_requester_downloads(client, register, make_incident, monkeypatch):
+    from weerbaar.incidents import excel
+
+    monkeypatch.setattr(excel, "EXPORT_INLINE_MAX", 1)  # as for a register of thousands
+    make_incident(title='=HYPERLINK("http://x")')
+    make_incident(title="Gewoon incident")
+    with scopes_disabled():
+        board = member(register, "bestuur")
+    make_incident(title="Geheim onderzoek", confidential=True, handlers=[board])
+    c = _login(client, register, "lezer")
+    response = c.get(BASE + "export.xlsx")
+    assert response.status_code == 302 and "/incidenten/export/" in response.url
+    status = c.get(response.url)
+    page = status.content.decode()
+    assert status.status_code == 200 and "Het bestand is klaar." in page
+    download = response.url + "downloaden/"
+    assert download in page
+    got = c.get(download)
+    assert got["Content-Disposition"] == 'attachment; filename="weerbaar-incidenten-demostad.xlsx"'
+    ws = load_workbook(io.BytesIO(got.content))[SHEET]
+    titles = sorted(str(row[3]) for row in ws.iter_rows(min_row=2, values_only=True))
+    assert titles == ['=HYPERLINK("http://x")', "Gewoon incident"]  # what the viewer may see, no more
+    assert ws.cell(row=2, column=4).data_type == "s"  # text, never a formula
+    # A colleague (even the coordinator) cannot open or download another member's export.
+    other = _login(client.__class__(), register, "coordinator")
+    assert other.get(response.url).status_code == 404
+    assert other.get(download).status_code == 404
+
+
+def test_a_job_of_another_app_is_not_shown_as_an_incident_export(client, register):
+    from weerbaar.documents.models import RenderedDocument
+
+    with scopes_disabled():
+        user = member(register, "coordinator").user
+        job = RenderedDocument.objects.create(
+            organisation=register,
+            renderer="weerbaar.framework.documents.word_job",
+            source_id=1,
+            title="Kader",
+            filename="kader.docx",
+            content_type="application/octet-stream",
+            requested_by=user,
+            status=RenderedDocument.Status.READY,
+            content=b"x",
+        )
+    c = _login(client, register)
+    assert c.get(f"{BASE}export/{job.pk}/").status_code == 404
+    assert c.get(f"{BASE}export/{job.pk}/downloaden/").status_code == 404

@@ -147,3 +147,88 @@ def test_viewer_and_coordinator_do_not_share_cached_figures(as_, make_incident, 
     assert f"2 incidenten in {year}" in as_("coordinator").get(url).content.decode()
     viewer = as_("lezer").get(url).content.decode()
     assert f"1 incidenten in {year}" in viewer and "Geheime plek" not in viewer
+
+
+def _page(client, year) -> tuple[str, list]:
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(f"{BASE}rode-draden/?jaar={year}").content.decode()
+    return page, [q for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
+
+
+def test_after_a_committed_write_the_next_reader_counts_nothing(
+    as_, make_incident, register, django_capture_on_commit_callbacks
+):
+    year = _default_year()
+    make_incident()
+    c = as_("coordinator")
+    _page(c, year)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_incident(place="Nieuwe plek")
+    page, counted = _page(c, year)
+    assert f"2 incidenten in {year}" in page and "Nieuwe plek" in page
+    assert not counted  # the writer made the counts again after its commit
+
+
+def test_a_handler_counts_only_the_confidential_incidents_they_handle(as_, make_incident, register):
+    year = _default_year()
+    with scopes_disabled():
+        reader, coordinator = member(register, "lezer"), member(register, "coordinator")
+    make_incident()
+    secret = make_incident(
+        title="Vertrouwelijk",
+        incident_type=kind("integriteitsschending"),
+        themes=[theme("integriteit")],
+        confidential=True,
+        place="Geheime plek",
+        handlers=[reader],
+    )
+    handler = _page(as_("lezer"), year)[0]
+    assert f"2 incidenten in {year}" in handler and "Geheime plek" in handler
+    other = _page(as_("bestuur"), year)[0]
+    assert f"1 incidenten in {year}" in other and "Geheime plek" not in other
+    # No longer a handler: the counts of that member go at once.
+    with scopes_disabled():
+        services.incident_save(
+            organisation=register,
+            membership=coordinator,
+            incident=secret,
+            title=secret.title,
+            occurred_at=secret.occurred_at,
+            incident_type=secret.incident_type,
+            themes=[theme("integriteit")],
+            place=secret.place,
+            handlers=[],
+        )
+    after = _page(as_("lezer"), year)[0]
+    assert f"1 incidenten in {year}" in after and "Geheime plek" not in after
+    assert f"2 incidenten in {year}" in _page(as_("coordinator"), year)[0]
+
+
+def test_counts_follow_an_incident_that_becomes_confidential_or_moves_a_year(as_, make_incident, register):
+    year = _default_year()
+    with scopes_disabled():
+        coordinator = member(register, "coordinator")
+    make_incident()
+    moving = make_incident(place="Plek die verdwijnt")
+    viewer = as_("lezer")
+    assert "Plek die verdwijnt" in _page(viewer, year)[0]
+
+    def change(**kw):
+        values = {
+            "title": moving.title,
+            "occurred_at": moving.occurred_at,
+            "incident_type": moving.incident_type,
+            "themes": [theme("personele-beveiliging")],
+            "place": moving.place,
+        }
+        values.update(kw)
+        with scopes_disabled():
+            return services.incident_save(organisation=register, membership=coordinator, incident=moving, **values)
+
+    moving = change(confidential=True)
+    page = _page(viewer, year)[0]
+    assert f"1 incidenten in {year}" in page and "Plek die verdwijnt" not in page
+    assert f"2 incidenten in {year}" in _page(as_("coordinator"), year)[0]
+    moving = change(confidential=False, occurred_at=moving.occurred_at - datetime.timedelta(days=366))
+    page = _page(viewer, year)[0]
+    assert f"1 incidenten in {year}; 1 in {year - 1}" in page

@@ -112,3 +112,58 @@ def test_search_is_paginated_with_a_constant_query_count(
             response = coordinator_client.get(SEARCH, {"q": "risico", **params})
         assert response.status_code == 200
         assert len(response.context["page"].object_list) == 20
+
+
+BODY = "Bij een evenement staat soms een zeepkist op het plein. Wie de zeepkist gebruikt, meldt dat vooraf."
+
+
+@pytest.fixture
+def title_and_body_matches(content):
+    """Ten documents with 'zeepkist' only in the text, created first (lower ids), then three
+    with it in the title: a broad query must still show the title matches first."""
+    theme = Theme.objects.get(slug="informatiebeveiliging")
+    BuildingBlock.objects.bulk_create(
+        [BuildingBlock(slug=f"tekst-{i}", theme=theme, title=f"Onderwerp {i}", what=BODY) for i in range(10)]
+        + [BuildingBlock(slug=f"titel-{i}", theme=theme, title=f"Zeepkist nummer {i}", what="iets") for i in range(3)]
+    )
+    rebuild_index()
+
+
+@pytest.mark.parametrize("cap", [1000, 5])
+def test_title_matches_come_first_also_when_only_the_best_candidates_are_ranked(
+    title_and_body_matches, monkeypatch, cap
+):
+    from weerbaar.knowledge import search as search_module
+
+    monkeypatch.setattr(search_module, "RESULT_CAP", cap)
+    results = search("zeepkist")
+    first = titles(results)[:3]
+    assert sorted(first) == ["Zeepkist nummer 0", "Zeepkist nummer 1", "Zeepkist nummer 2"]
+
+
+def test_a_very_broad_query_says_more_than_and_pages_to_the_cap_on_postgresql(
+    many_documents, coordinator_client, monkeypatch
+):
+    from django.db import connection
+
+    from weerbaar.knowledge import search as search_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite counts every FTS5 match exactly (fast enough there)")
+    monkeypatch.setattr(search_module, "RESULT_CAP", 100)
+    response = coordinator_client.get(SEARCH, {"q": "risico"})
+    assert "Meer dan 100 resultaten" in response.content.decode()
+    assert response.context["page"].paginator.num_pages == 5
+    last = coordinator_client.get(SEARCH, {"q": "risico", "pagina": 5}).context["page"]
+    assert len(last.object_list) == 20
+    assert all("risico" in fold(d.title + d.body) for d in last)
+    # A narrower query still gets its exact count.
+    response = coordinator_client.get(SEARCH, {"q": "risico", "soort": "begrippen"})
+    assert "Meer dan" not in response.content.decode()
+    assert response.context["page"].paginator.count == search("risico", kind="begrippen").count() < 100
+
+
+def test_pages_of_a_broad_query_do_not_overlap(many_documents):
+    results = search("risico")
+    seen = [d.pk for start in range(0, 200, 20) for d in results[start : start + 20]]
+    assert len(seen) == len(set(seen)) == 200

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
@@ -18,6 +17,7 @@ from pydantic import Field
 
 from weerbaar.api.schemas import InputSchema
 from weerbaar.core.models import Membership
+from weerbaar.documents.excel import xlsx_response
 from weerbaar.knowledge.models import Theme
 from weerbaar.risks.models import Asset, LocalThreat, Measure, Risk, Threat
 
@@ -436,6 +436,6 @@ def patterns(request, year: Annotated[int, Query(ge=2000, le=2100)]):
 
 @router.get("/incidents-export.xlsx", summary="Incidenten als Excelbestand", response={200: None})
 def export_xlsx(request):
-    response = HttpResponse(excel.export_incidents(membership=request.membership), content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="weerbaar-incidenten-{request.organisation.slug}.xlsx"'
-    return response
+    return xlsx_response(
+        excel.export_incidents(membership=request.membership), f"weerbaar-incidenten-{request.organisation.slug}.xlsx"
+    )

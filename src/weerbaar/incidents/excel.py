@@ -28,6 +28,7 @@ from weerbaar.documents.importer import (
     summary,
     too_many_rows,
 )
+from weerbaar.documents.tasks import Rendered, RenderFailed, renderer
 from weerbaar.knowledge.models import Theme
 from weerbaar.risks.models import Asset
 
@@ -93,14 +94,17 @@ def _names_per_incident(through, target: str, label: str, ids: list[int], order:
     return names
 
 
-def export_incidents(*, membership: Membership) -> bytes:
+def export_incidents(*, membership: Membership, progress=None) -> bytes:
     """The incidents this member may see (confidential ones only for the coordinator and handlers).
 
     Streams: plain values in chunks of :data:`EXPORT_CHUNK` incidents (no model instances), the
     themes and assets of a chunk in one query each, into the streaming workbook; 20,000
-    incidents take a few seconds and little memory.
+    incidents take a few seconds (most of it writing the cells) and little memory. A large
+    register goes to a background job (:func:`export_job`); ``progress(percent)`` follows it.
     """
-    qs = selectors.visible_incidents(membership=membership).order_by("occurred_at", "id").values_list(*_EXPORT_FIELDS)
+    visible = selectors.visible_incidents(membership=membership)
+    qs = visible.order_by("occurred_at", "id").values_list(*_EXPORT_FIELDS)
+    total = visible.count() if progress else 0
     headers = [
         _("Kenmerk"),
         _("Datum en tijd"),
@@ -124,7 +128,11 @@ def export_incidents(*, membership: Membership) -> bytes:
     yes, no = _("ja"), _("nee")
 
     def rows():
+        done = 0
         for chunk in _chunks(qs.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+            if progress and total:
+                progress(5 + 85 * done // total)
+            done += len(chunk)
             ids = [r[0] for r in chunk]
             themes = _names_per_incident(Incident.themes.through, "theme", "name", ids, ("order", "name"))
             assets = _names_per_incident(Incident.assets.through, "asset", "name", ids, ("name", "id"))
@@ -208,6 +216,24 @@ def export_incidents(*, membership: Membership) -> bytes:
             Sheet(REPORT_SHEET, report_headers, report_rows(), widths={1: 45, 2: 18, 4: 18, 7: 60}),
         ]
     )
+
+
+# Above this many visible incidents the web page makes the export in a background job.
+EXPORT_INLINE_MAX = 2000
+
+
+def export_filename(organisation) -> str:
+    return f"weerbaar-incidenten-{organisation.slug}.xlsx"
+
+
+@renderer
+def export_job(source_id: int, *, progress) -> Rendered:
+    """Background job: the export of the member ``source_id`` (the requester, set by the view),
+    with what that member may see when the job runs (nothing once they lost access)."""
+    membership = Membership.objects.select_related("organisation", "user").filter(pk=source_id).first()
+    if membership is None:
+        raise RenderFailed(_("U bent geen lid meer van deze organisatie."))
+    return Rendered(export_incidents(membership=membership, progress=progress))
 
 
 # --- Import ----------------------------------------------------------------------------------------

@@ -183,6 +183,12 @@ class Incident(OrganisationOwned):
             models.Index(fields=["organisation", "severity", "occurred_at"], name="incident_org_severity"),
             models.Index(fields=["organisation", "status", "occurred_at"], name="incident_org_status"),
             models.Index(fields=["organisation", "place", "occurred_at"], name="incident_org_place"),
+            # The pattern counts per class (ordinary or confidential) and year, read from the index
+            # alone; also the count of the incidents a member who is not the coordinator may see.
+            models.Index(
+                fields=["organisation", "confidential", "occurred_at", "incident_type", "local_type", "place"],
+                name="incident_org_class",
+            ),
         ]
         verbose_name = _("incident")
         verbose_name_plural = _("incidenten")

@@ -90,10 +90,10 @@ def calendar_entries(membership, start: datetime.date, end: datetime.date):
 def report_section(organisation, year: int) -> ReportSection | None:
     """The yearly report's chapter: anonymous totals over all incidents (confidential ones counted,
     never named); places, assets, risks and measures only from incidents that are not confidential."""
-    every = selectors.all_incidents_for_counts(organisation=organisation)
-    totals = selectors.patterns(base=every, organisation=organisation, year=year, names=False)
-    ordinary = selectors.patterns(base=every.filter(confidential=False), organisation=organisation, year=year)
-    confidential = selectors.in_year(every.filter(confidential=True), year).count()
+    # From the cached counts (ordinary and confidential incidents apart), as the patterns page.
+    totals = selectors.organisation_patterns(organisation=organisation, year=year, confidential=True, names=False)
+    ordinary = selectors.organisation_patterns(organisation=organisation, year=year, confidential=False)
+    confidential = totals.total - ordinary.total
     blocks: list[dict] = [
         {
             "type": "paragraph",

@@ -14,16 +14,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from weerbaar.core.models import Membership, Organisation
 from weerbaar.documents import charts
 from weerbaar.knowledge.models import Theme
 
+from .counts import YearCounts, cached_counts, count_years, sum_counts, year_start
 from .models import ExternalReport, Incident, IncidentType, LocalIncidentType, PatternConclusion
 from .permissions import sees_all_confidential
 
@@ -44,7 +43,9 @@ def visible_incidents(*, membership: Membership | None) -> QuerySet[Incident]:
     if sees_all_confidential(membership):
         return qs
     handled = Incident.handlers.through.objects.filter(membership_id=membership.pk).values("incident_id")
-    return qs.filter(Q(confidential=False) | Q(pk__in=handled))
+    # ``__in`` rather than ``=``: SQLite turns ``confidential=False`` into ``NOT confidential``,
+    # which no index serves; ``confidential IN (0)`` reads the class index.
+    return qs.filter(Q(confidential__in=[False]) | Q(pk__in=handled))
 
 
 def all_incidents_for_counts(*, organisation: Organisation) -> QuerySet[Incident]:
@@ -104,7 +105,7 @@ def incident_list(
     if status:
         qs = qs.filter(status=status)
     if year:
-        qs = qs.filter(occurred_at__gte=_year_start(year), occurred_at__lt=_year_start(year + 1))
+        qs = qs.filter(occurred_at__gte=year_start(year), occurred_at__lt=year_start(year + 1))
     if place:
         qs = qs.filter(place=place)
     if confidential is not None:
@@ -178,12 +179,8 @@ def new_incident_count(*, membership: Membership, days: int = 30, now: datetime.
 # --- Patterns (rode draden) ----------------------------------------------------------------------
 
 
-def _year_start(year: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(year, 1, 1))
-
-
 def in_year(qs: QuerySet[Incident], year: int) -> QuerySet[Incident]:
-    return qs.filter(occurred_at__gte=_year_start(year), occurred_at__lt=_year_start(year + 1))
+    return qs.filter(occurred_at__gte=year_start(year), occurred_at__lt=year_start(year + 1))
 
 
 @dataclass
@@ -212,9 +209,7 @@ class Patterns:
     years: list[int] = field(default_factory=list)
 
 
-def _pairs(qs, label: str, minimum: int = 1, limit: int = 15) -> list[tuple[str, int]]:
-    rows = qs.values(label).annotate(n=Count("pk")).filter(n__gte=minimum).order_by("-n", label)[:limit]
-    return [(r[label], r["n"]) for r in rows]
+# --- From counts to figures ----------------------------------------------------------------------
 
 
 def _bar(key: str, title: str, description: str, pairs: list[tuple[str, int]], series_label: str) -> Figure:
@@ -230,37 +225,16 @@ def _bar(key: str, title: str, description: str, pairs: list[tuple[str, int]], s
     return Figure(chart, [_("Categorie"), series_label], [[p[0], p[1]] for p in pairs], title)
 
 
-def _month_starts(year: int) -> list[datetime.datetime]:
-    """The 25 local month starts from January of the year before ``year`` up to next January."""
-    starts = [timezone.make_aware(datetime.datetime(y, m, 1)) for y in (year - 1, year) for m in range(1, 13)]
-    return [*starts, _year_start(year + 1)]
+def _top(counts: dict, names: dict, minimum: int = 1, limit: int = 15) -> list[tuple[str, int]]:
+    """Busiest first (then by name); ids without a name (deleted meanwhile) are left out."""
+    rows = [(names[k], n) for k, n in counts.items() if n >= minimum and k in names]
+    rows.sort(key=lambda r: (-r[1], str(r[0])))
+    return rows[:limit]
 
 
-def _interval(field_name: str, bounds: list[datetime.datetime]):
-    """The index ``i`` of the interval ``bounds[i] <= value < bounds[i + 1]`` as a SQL expression.
-
-    A binary search in nested CASE expressions: five comparisons a row for 24 months, where a
-    per-month filter costs 48 and extracting the month in local time (a Python function on
-    SQLite) costs far more. Rows must already lie within ``bounds[0]`` and ``bounds[-1]``."""
-
-    def node(lo: int, hi: int):
-        if hi - lo == 1:
-            return Value(lo)
-        mid = (lo + hi) // 2
-        return Case(
-            When(**{f"{field_name}__lt": bounds[mid]}, then=node(lo, mid)),
-            default=node(mid, hi),
-            output_field=IntegerField(),
-        )
-
-    return node(0, len(bounds) - 1)
-
-
-def _named_counts(qs, relation: str, label: str, minimum: int = 1, limit: int = 15) -> list[tuple[str, int]]:
-    """Incidents per linked object (asset, risk, measure), grouped in the database, busiest first."""
-    key = f"{relation}__{label}"
-    rows = qs.values(key).annotate(n=Count("pk")).filter(n__gte=minimum).order_by("-n", key)[: limit + 1]
-    return [(r[key], r["n"]) for r in rows if r[key] is not None][:limit]
+def _names(model, ids, label: str = "name") -> dict:
+    ids = set(ids)
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", label)) if ids else {}
 
 
 def incident_years(qs: QuerySet[Incident]) -> list[int]:
@@ -273,35 +247,12 @@ def incident_years(qs: QuerySet[Incident]) -> list[int]:
     return list(range(last, max(first, last - 50) - 1, -1))
 
 
-def patterns(
-    *, base: QuerySet[Incident], organisation: Organisation, year: int, names: bool = True, conclusion: bool = True
-) -> Patterns:
-    """The patterns of one year over ``base`` (a member's visible incidents, or all for anonymous totals).
+def build_patterns(year: int, current: YearCounts, previous: YearCounts, *, names: bool = True) -> Patterns:
+    """The figures of ``year`` beside the year before. ``names=False`` leaves out the lists that
+    name places, assets, risks and measures."""
+    from weerbaar.risks.models import Asset, Measure, Risk
 
-    ``names=False`` leaves out the lists that name places, assets, risks and measures. Every
-    figure is one grouped query; the months come from the same query as the types.
-    """
-    result = Patterns(year=year, total=0, previous_total=0)
-    starts = _month_starts(year)
-    span = base.filter(occurred_at__gte=starts[0], occurred_at__lt=starts[-1])
-    current = in_year(base, year)
-
-    # Per month and per type, this year beside last year: one grouped query.
-    by_month = {y: [0] * 12 for y in (year - 1, year)}
-    by_type: dict[tuple, list[int]] = {}
-    rows = (
-        span.annotate(month=_interval("occurred_at", starts))
-        .values("month", "incident_type_id", "local_type_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for r in rows:
-        this_year = r["month"] >= 12
-        by_month[year if this_year else year - 1][r["month"] % 12] += r["n"]
-        counts = by_type.setdefault((r["incident_type_id"], r["local_type_id"]), [0, 0])
-        counts[1 if this_year else 0] += r["n"]
-    result.total, result.previous_total = sum(by_month[year]), sum(by_month[year - 1])
-
+    result = Patterns(year=year, total=current.total, previous_total=previous.total)
     month_chart = charts.LineChart(
         key="per-maand",
         title=_("Incidenten per maand, %(year)s naast %(prev)s") % {"year": year, "prev": year - 1},
@@ -311,8 +262,8 @@ def patterns(
         % {"year": year},
         categories=MONTHS,
         series=(
-            charts.Series(str(year - 1), tuple(by_month[year - 1])),
-            charts.Series(str(year), tuple(by_month[year])),
+            charts.Series(str(year - 1), tuple(previous.months)),
+            charts.Series(str(year), tuple(current.months)),
         ),
         value_label=_("aantal"),
     )
@@ -320,59 +271,52 @@ def patterns(
         Figure(
             month_chart,
             [_("Maand"), str(year - 1), str(year)],
-            [[MONTHS[i], by_month[year - 1][i], by_month[year][i]] for i in range(12)],
+            [[MONTHS[i], previous.months[i], current.months[i]] for i in range(12)],
             month_chart.title,
         )
     )
 
     # Per theme, this year beside last year (an incident can count for several themes).
-    theme_rows = (
-        span.annotate(this_year=_interval("occurred_at", [starts[0], starts[12], starts[24]]))
-        .values("themes", "this_year")
-        .annotate(n=Count("pk"))
-        .order_by()
+    theme_ids = set(current.themes) | set(previous.themes)
+    themes = (
+        Theme.objects.filter(pk__in=theme_ids).order_by("order", "name").values_list("pk", "name") if theme_ids else []
     )
-    by_theme: dict[int, list[int]] = {}
-    for r in theme_rows:
-        if r["themes"] is not None:
-            by_theme.setdefault(r["themes"], [0, 0])[r["this_year"]] += r["n"]
-    themes = Theme.objects.filter(pk__in=by_theme).order_by("order", "name").values_list("pk", "name")
     result.figures.append(
         _compare(
             "per-thema",
             _("Incidenten per thema"),
             _("Aantal incidenten per thema in %(year)s en het jaar ervoor. Een incident kan bij meer thema's horen.")
             % {"year": year},
-            [(name, *by_theme[pk]) for pk, name in themes],
+            [(name, previous.themes.get(pk, 0), current.themes.get(pk, 0)) for pk, name in themes],
             year,
             _("Thema"),
         )
     )
 
     # Per type: names of the (few) catalogue and own types that occur.
-    catalogue = dict(IncidentType.objects.filter(pk__in={k[0] for k in by_type if k[0]}).values_list("pk", "name"))
-    own = dict(
-        LocalIncidentType.objects.filter(pk__in={k[1] for k in by_type if k[1]}).values_list("pk", "name")
-        if any(k[1] for k in by_type)
-        else ()
-    )
-    typed = [
-        (catalogue.get(type_id) or own.get(local_id) or _("zonder soort"), counts[0], counts[1])
-        for (type_id, local_id), counts in by_type.items()
-    ]
-    typed.sort(key=lambda r: (-r[2], r[0]))
+    type_keys = set(current.types) | set(previous.types)
+    catalogue = _names(IncidentType, {k[0] for k in type_keys if k[0]})
+    own = _names(LocalIncidentType, {k[1] for k in type_keys if k[1]})
+    typed: dict[str, list[int]] = {}
+    for key in type_keys:
+        type_id, local_id = key
+        name = catalogue.get(type_id) or own.get(local_id) or _("zonder soort")
+        counts = typed.setdefault(name, [0, 0])
+        counts[0] += previous.types.get(key, 0)
+        counts[1] += current.types.get(key, 0)
+    rows = sorted(((name, c[0], c[1]) for name, c in typed.items()), key=lambda r: (-r[2], r[0]))
     result.figures.append(
         _compare(
             "per-soort",
             _("Incidenten per soort"),
             _("Aantal incidenten per soort in %(year)s en het jaar ervoor.") % {"year": year},
-            typed,
+            rows,
             year,
             _("Soort"),
         )
     )
     if names:
-        places = _pairs(current.exclude(place=""), "place", limit=10)
+        places = _top(current.places, {p: p for p in current.places}, limit=10)
         result.figures.append(
             _bar(
                 "per-plaats",
@@ -383,10 +327,21 @@ def patterns(
             )
         )
         result.recurring_places = [p for p in places if p[1] >= 2]
-        result.recurring_assets = _named_counts(current, "assets", "name", minimum=2)
-        result.materialised_risks = _named_counts(current, "materialised_risks", "title")
-        result.failed_measures = _named_counts(current, "failed_measures", "title")
-        result.working_measures = _named_counts(current, "working_measures", "title")
+        assets = {k: n for k, n in current.assets.items() if n >= 2}
+        result.recurring_assets = _top(assets, _names(Asset, assets))
+        result.materialised_risks = _top(current.risks, _names(Risk, current.risks, "title"))
+        measures = _names(Measure, set(current.failed) | set(current.working), "title")
+        result.failed_measures = _top(current.failed, measures)
+        result.working_measures = _top(current.working, measures)
+    return result
+
+
+def patterns(
+    *, base: QuerySet[Incident], organisation: Organisation, year: int, names: bool = True, conclusion: bool = True
+) -> Patterns:
+    """The patterns of one year over any set of incidents ``base``, counted now (not cached)."""
+    counted = count_years(base, [year - 1, year])
+    result = build_patterns(year, counted[year], counted[year - 1], names=names)
     if conclusion:
         result.conclusion = PatternConclusion.objects.filter(organisation=organisation, year=year).first()
     return result
@@ -407,28 +362,44 @@ def _compare(key, title, description, rows: list[tuple[str, int, int]], year: in
     return Figure(chart, [label, str(year - 1), str(year)], [list(r) for r in rows], title)
 
 
-PATTERNS_CACHE_SECONDS = 15 * 60
+def organisation_patterns(*, organisation: Organisation, year: int, confidential: bool, names: bool = True) -> Patterns:
+    """The patterns of every incident (``confidential=True``: the confidential ones counted as
+    well) from the cached counts; for anonymous totals and the yearly report."""
+    parts = [("p", None), ("c", None)] if confidential else [("p", None)]
+    got = cached_counts(organisation.pk, parts, [year - 1, year])
+    result = build_patterns(
+        year,
+        sum_counts(got[(year, cls, h)] for cls, h in parts),
+        sum_counts(got[(year - 1, cls, h)] for cls, h in parts),
+        names=names,
+    )
+    result.conclusion = PatternConclusion.objects.filter(organisation=organisation, year=year).first()
+    return result
 
 
 def member_patterns(*, membership: Membership, year: int) -> Patterns:
     """The patterns page of a member: only what this member may see is counted and named.
 
-    The figures are kept in the cache under the municipality's data version (``signals``: every
-    write to incidents, their links and the names shown gives a new version), per member unless
-    the member sees every incident, and per language. The conclusion and the years are read
-    fresh: both are single index look-ups.
+    The ordinary incidents' counts are shared by every member; the coordinator adds those of all
+    confidential incidents, any other member those of the confidential incidents they handle
+    (kept apart per member). All are kept in the cache under the versions of ``signals`` and
+    counted again right after a write, so a reader seldom counts. The conclusion and the years
+    are read fresh: both are single index look-ups.
     """
-    from .signals import data_version
+    from weerbaar.core.permissions import has_perm
 
     base = visible_incidents(membership=membership)
-    who = "all" if sees_all_confidential(membership) else f"m{membership.pk}"
-    key = "incidents:patterns:{}:{}:{}:{}:{}".format(
-        membership.organisation_id, year, who, get_language() or "", data_version(membership.organisation_id)
-    )
-    result = cache.get(key)
-    if result is None:
-        result = patterns(base=base, organisation=membership.organisation, year=year, conclusion=False)
-        cache.set(key, result, PATTERNS_CACHE_SECONDS)
+    if not has_perm(membership, "view"):
+        result = build_patterns(year, YearCounts(), YearCounts())
+    else:
+        handler = None if sees_all_confidential(membership) else membership.pk
+        parts = [("p", None), ("c", handler)]
+        got = cached_counts(membership.organisation_id, parts, [year - 1, year])
+        result = build_patterns(
+            year,
+            sum_counts(got[(year, cls, h)] for cls, h in parts),
+            sum_counts(got[(year - 1, cls, h)] for cls, h in parts),
+        )
     result.conclusion = PatternConclusion.objects.filter(organisation_id=membership.organisation_id, year=year).first()
     result.years = incident_years(base)
     return result

@@ -24,6 +24,8 @@ urlpatterns = [
     path(P + "soorten/<int:pk>/bewerken/", views.TypeEdit.as_view(), name="type_edit"),
     path(P + "soorten/<int:pk>/verwijderen/", views.TypeDelete.as_view(), name="type_delete"),
     path(P + "export.xlsx", views.export_xlsx, name="export"),
+    path(P + "export/<int:pk>/", views.export_job, name="export_job"),
+    path(P + "export/<int:pk>/downloaden/", views.export_download, name="export_download"),
     path(P + "import/", views.import_xlsx, name="import"),
     path(P + "import/sjabloon.xlsx", views.import_template, name="import_template"),
 ]

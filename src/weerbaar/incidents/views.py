@@ -11,17 +11,20 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import apply_validation_error, org_permission
 from weerbaar.core.generic import query_without_page
 from weerbaar.core.selectors import paginate
+from weerbaar.documents import views as documents_views
+from weerbaar.documents.excel import xlsx_response
 from weerbaar.risks.services import StaleRevision
 
 from . import excel, selectors, services
@@ -59,18 +62,6 @@ class IncidentQuerysetMixin:
 
     def get_queryset(self):
         return selectors.incident_detail_queryset(membership=self.membership)
-
-
-class ThemedEditMixin:
-    edit_rule = "incidents.edit"
-    create_rule = "incidents.create"
-
-    def check_permission(self, obj):
-        super().check_permission(obj)
-        if self.request.method == "POST":
-            ids = {int(v) for v in self.request.POST.getlist("themes") if str(v).isdigit()}
-            if ids:
-                self.require("incidents.edit_themes", ids)
 
 
 # --- Register ------------------------------------------------------------------------------------
@@ -121,8 +112,11 @@ class IncidentDetail(IncidentsMixin, IncidentQuerysetMixin, generic.ObjectDetail
         return {"can_edit": self.allowed("incidents.edit", incident), "reports": reports}
 
 
-class IncidentEdit(IncidentsMixin, ThemedEditMixin, IncidentQuerysetMixin, generic.ObjectEditView):
+class IncidentEdit(IncidentsMixin, IncidentQuerysetMixin, generic.ObjectEditView):
     form_class = IncidentForm
+    edit_rule = "incidents.edit"
+    create_rule = "incidents.create"
+    themes_rule = "incidents.edit_themes"  # a theme expert posting other themes: 403 before the form
     detail_url_name = "incidents:incident"
     list_url_name = "incidents:list"
 
@@ -403,20 +397,52 @@ def patterns(request, org):
 # --- Excel ---------------------------------------------------------------------------------------
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @org_permission("incidents.view")
 def export_xlsx(request, org):
-    return _xlsx(excel.export_incidents(membership=request.membership), f"weerbaar-incidenten-{org}.xlsx")
+    """A small register at once; a large one (seconds of work) as a background job with a status page."""
+    from weerbaar.documents.tasks import request_render
+
+    filename = excel.export_filename(request.organisation)
+    if selectors.visible_incidents(membership=request.membership).count() <= excel.EXPORT_INLINE_MAX:
+        return xlsx_response(excel.export_incidents(membership=request.membership), filename)
+    job = request_render(
+        organisation=request.organisation,
+        render=excel.export_job,
+        source_id=request.membership.pk,
+        title=_("Incidentenregister (Excel)"),
+        filename=filename,
+        content_type=excel.XLSX_CONTENT_TYPE,
+        user=request.user,
+    )
+    return redirect("incidents:export_job", org=org, pk=job.pk)
+
+
+_JOBS = "weerbaar.incidents."  # the job pages show only this app's jobs
+
+
+@require_safe
+@org_permission("incidents.view")
+def export_job(request, org, pk):
+    return documents_views.job_status(
+        request,
+        pk,
+        status_url=reverse("incidents:export_job", kwargs={"org": org, "pk": pk}),
+        download_url=reverse("incidents:export_download", kwargs={"org": org, "pk": pk}),
+        back_url=reverse("incidents:list", kwargs={"org": org}),
+        back_label=_("Incidenten"),
+        renderer_prefix=_JOBS,
+    )
+
+
+@require_safe
+@org_permission("incidents.view")
+def export_download(request, org, pk):
+    return documents_views.job_download(request, pk, renderer_prefix=_JOBS)
 
 
 @org_permission("incidents.view")
 def import_template(request, org):
-    return _xlsx(excel.import_template(organisation=request.organisation), "weerbaar-incidenten-sjabloon.xlsx")
+    return xlsx_response(excel.import_template(organisation=request.organisation), "weerbaar-incidenten-sjabloon.xlsx")
 
 
 @org_permission("incidents.view")

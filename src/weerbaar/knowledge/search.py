@@ -3,7 +3,8 @@
 Every published item becomes one :class:`SearchDocument` (title, plain body, folded copies).
 SQLite searches an FTS5 table (``unicode61 remove_diacritics 2``) ranked by bm25; PostgreSQL
 searches a generated ``dutch`` tsvector over the folded copies (GIN index, kept inside the row:
-migration 0006), ranked by ts_rank. Both get the same
+migration 0006), title matches first (a title vector with its own index: migration 0007), then by ts_rank; a very
+broad query ranks only its best candidates and counts "meer dan 500". Both get the same
 normalised query: folded, Dutch possessive/plural endings stripped, every term a prefix, so
 "beveiligingsrisico's" finds "beveiligingsrisico" and "continuiteit" finds "continuïteit".
 """
@@ -14,7 +15,6 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -300,17 +300,84 @@ class _FtsResults:
         return list(SearchDocument.objects.raw(sql, [*self.params, stop - start, start]))
 
 
-def _postgres_results(terms: list[str], kinds: tuple[str, ...], theme: str):
-    # search_vector is a generated column with a GIN index (migration 0003), unknown to the ORM.
-    tsquery = " & ".join(f"{t}:*" for t in terms)  # terms are [a-z0-9] only
-    qs = SearchDocument.objects.extra(  # noqa: S610 - constant SQL, the query is a parameter
-        where=["search_vector @@ to_tsquery('dutch'::regconfig, %s)"], params=[tsquery]
-    ).annotate(rank=RawSQL("ts_rank(search_vector, to_tsquery('dutch'::regconfig, %s))", [tsquery]))
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    if theme:
-        qs = qs.filter(themes__contains=f" {theme} ")
-    return qs.order_by("-rank", "id")
+# A query that matches more documents than this shows "meer dan ..." and ranks only the best
+# candidates: every match in a title, then the first body-only matches (see _PostgresResults).
+RESULT_CAP = 500
+PG_COLUMNS = ", ".join(f"d.{f.column}" for f in SearchDocument._meta.concrete_fields)
+
+
+class _PostgresResults:
+    """A lazy, sliceable result list for Paginator on PostgreSQL: a capped COUNT and one page query.
+
+    Ranking a broad query with ``ts_rank`` over every match reads every matching document's
+    vector (about 9,500 of 10,000 for "risico"). Instead the order is: documents with a query
+    word in the title first (found through the title index), then the others; within each
+    group by ``ts_rank``, then id. At most ``RESULT_CAP`` documents of each group are ranked
+    (the lowest ids), and the list stops after ``RESULT_CAP`` results: past that the count
+    reads "meer dan 500" (``capped``). A query with fewer matches gets the complete ranked list.
+    """
+
+    def __init__(self, terms: list[str], kinds: tuple[str, ...], theme: str):
+        self.all_terms = " & ".join(f"{t}:*" for t in terms)  # terms are [a-z0-9] only
+        self.any_term = " | ".join(f"{t}:*" for t in terms)
+        self.where = ["d.search_vector @@ to_tsquery('dutch'::regconfig, %s)"]
+        self.params: list = [self.all_terms]
+        if kinds:
+            self.where.append(f"d.kind IN ({', '.join(['%s'] * len(kinds))})")
+            self.params.extend(kinds)
+        if theme:
+            self.where.append("d.themes LIKE %s")
+            self.params.append(f"% {theme} %")
+        self.cap = RESULT_CAP
+        self.capped = False
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            sql = (
+                "SELECT COUNT(*) FROM (SELECT 1 FROM knowledge_searchdocument d "  # noqa: S608 - constant SQL
+                f"WHERE {' AND '.join(self.where)} LIMIT %s) matches"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*self.params, self.cap + 1])
+                found = cursor.fetchone()[0]
+            self.capped = found > self.cap
+            self._count = min(found, self.cap)
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, min(index.stop, self.cap)
+        if stop <= start:
+            return []
+        where = " AND ".join(self.where)
+        # title_vector: the title's own Dutch vector with a GIN index (migration 0007).
+        in_title = "d.title_vector @@ to_tsquery('dutch'::regconfig, %s)"
+        rank = "ts_rank(d.search_vector, to_tsquery('dutch'::regconfig, %s))"
+        sql = (
+            "WITH title AS MATERIALIZED ("  # noqa: S608 - constant SQL, every value a parameter
+            f"  SELECT d.id, 0 AS tier, {rank} AS rank FROM knowledge_searchdocument d"
+            f"  WHERE {in_title} AND {where} ORDER BY d.id LIMIT %s"
+            "), body AS MATERIALIZED ("
+            f"  SELECT d.id, 1 AS tier, {rank} AS rank FROM knowledge_searchdocument d"
+            f"  WHERE {where} AND d.id NOT IN (SELECT id FROM title) ORDER BY d.id LIMIT %s"
+            "), page AS ("
+            "  SELECT * FROM title UNION ALL SELECT * FROM body ORDER BY tier, rank DESC, id LIMIT %s OFFSET %s"
+            ") "
+            # Not d.*: the vectors are of no use to the page and costly to read out.
+            f"SELECT {PG_COLUMNS} FROM page JOIN knowledge_searchdocument d ON d.id = page.id "
+            "ORDER BY page.tier, page.rank DESC, page.id"
+        )
+        params = [
+            *(self.all_terms, self.any_term, *self.params, self.cap),
+            *(self.all_terms, *self.params, self.cap),
+            *(stop - start, start),
+        ]
+        return list(SearchDocument.objects.raw(sql, params))
 
 
 def search(query: str, *, kind: str = "", theme: str = ""):
@@ -322,7 +389,7 @@ def search(query: str, *, kind: str = "", theme: str = ""):
     if connection.vendor == "sqlite":
         return _FtsResults(terms, kinds, theme)
     if connection.vendor == "postgresql":
-        return _postgres_results(terms, kinds, theme)
+        return _PostgresResults(terms, kinds, theme)
     qs = SearchDocument.objects.all()  # other databases: a plain, unranked fallback
     for term in terms:
         qs = qs.filter(folded_title__contains=term) | qs.filter(folded_body__contains=term)
