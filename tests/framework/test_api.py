@@ -182,7 +182,8 @@ def test_a_stale_revision_is_409_problem_json_in_dutch(api, draft):
     assert stale.status_code == 409
     assert stale["Content-Type"] == "application/problem+json"
     assert stale.json()["title"] == "Intussen gewijzigd"
-    assert "opgeslagen nadat u hem opende" in stale.json()["detail"]
+    assert "opgeslagen nadat u het opende" in stale.json()["detail"]
+    assert stale.json()["revision"] == 1  # the revision to send to overwrite knowingly
     assert draft.steps.get(step="visie").text == "A"
 
 

@@ -90,6 +90,18 @@ def test_adoption_date_cannot_precede_the_previous_version_and_the_decision_can_
     )
     assert answer.status_code == 400 and "Kies een PDF- of Word-bestand" in answer.content.decode()
 
+    too_big = SimpleUploadedFile("besluit.pdf", PDF + b"0" * (10 * 1024 * 1024), content_type="application/pdf")
+    answer = client.post(
+        url(v2, "vaststellen"),
+        {
+            "adopted_on": "2026-05-01",
+            "decision_reference": "B&W 2026/77",
+            "adopted_by_body": "college van B&W",
+            "decision_document": too_big,
+        },
+    )
+    assert answer.status_code == 400 and "Het bestand is groter dan 10 MB." in answer.content.decode()
+
     decision = SimpleUploadedFile("besluit college.pdf", PDF, content_type="application/pdf")
     answer = client.post(
         url(v2, "vaststellen"),

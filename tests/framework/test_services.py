@@ -52,7 +52,7 @@ def test_second_save_from_the_same_revision_is_refused_and_writes_nothing(draft,
     services.step_save(entry=entry, expected_revision=0, membership=coordinator, fields={"text": "Eerste"})
     with pytest.raises(services.StaleRevision) as caught:
         services.step_save(entry=entry, expected_revision=0, membership=coordinator, fields={"text": "Tweede"})
-    assert caught.value.entry.text == "Eerste"
+    assert caught.value.current.text == "Eerste"
     entry.refresh_from_db()
     assert entry.text == "Eerste" and entry.revision == 1
 

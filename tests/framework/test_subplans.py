@@ -257,6 +257,7 @@ def test_api_refuses_bad_input_with_the_error_contract(api, voorbeeldrecht):
     stranger = member(voorbeeldrecht, "coordinator")
     response = api("post", "/subplans", {"kind": "integriteit", "title": "X", "owner_id": stranger.pk})
     assert response.status_code == 422
+    assert [(p["name"], p["reason"]) for p in response.json()["invalid_params"]] == [("owner_id", "Onbekend lid.")]
     response = api("post", "/subplans", {"kind": "onbekend", "title": "X"})
     assert response.status_code == 422
     response = api("post", "/subplans", {"kind": "integriteit", "title": "X", "status": "vastgesteld"})

@@ -108,6 +108,7 @@ def test_second_editor_is_told_and_shown_the_difference_with_text_kept(coordinat
     page = response.content.decode()
     assert "Tekst van collega" in page  # the difference
     assert "Mijn eigen visie</textarea>" in page  # nothing typed is lost
+    assert f"Laatst opgeslagen door {coordinator.user.get_full_name()}" in page  # who saved in between
     assert 'name="revision" value="1"' in page
     entry.refresh_from_db()
     assert entry.text == "Tekst van collega"

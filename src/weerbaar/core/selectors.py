@@ -1,7 +1,9 @@
 """Reads that are more than a filter. Each takes the organisation (or user) explicitly."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from .models import AuditEntry, Invitation, Membership, Organisation
@@ -34,6 +36,20 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
         .prefetch_related("themes")
         .order_by("user__full_name", "user__email")
     )
+
+
+def member_by_id(*, organisation: Organisation, member_id: int | None, field: str = "owner_id") -> Membership | None:
+    """The member of ``organisation`` that a request body names by id; ``None`` stays ``None``.
+
+    An id of no member of this municipality (another municipality's, or none at all) is the same
+    422 at ``field``, so the answer tells nothing about other municipalities.
+    """
+    if member_id is None:
+        return None
+    member = Membership.objects.filter(organisation=organisation, pk=member_id).first()
+    if member is None:
+        raise ValidationError({field: ValidationError(_("Onbekend lid."), code="unknown")})
+    return member
 
 
 def open_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from pydantic import Field, create_model
 
 from weerbaar.api.schemas import InputSchema, problem_responses
+from weerbaar.core.selectors import member_by_id
 from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
 
 from . import documents, selectors, services
@@ -136,6 +137,16 @@ class StepIn(InputSchema):
     activities_done: list[Slug] | None = None
     goals: list[GoalIn] | None = None
     principles: list[PrincipleIn] | None = None
+    confirm_unlink: bool = Field(
+        False,
+        description=(
+            "Bevestiging dat koppelingen van maatregelen mogen vervallen. Laat u een doel of uitgangspunt weg "
+            "waaraan maatregelen zijn gekoppeld, dan weigert de API met 422 (code `linked`, per koppeling een "
+            "regel in `invalid_params` met de maatregel) en verandert er niets. Stuur hetzelfde verzoek met "
+            "`confirm_unlink: true` om toch te verwijderen: de koppelingen vervallen en staan daarna in het "
+            "logboek en in het overzicht 'Koppelingen die niet meegingen' van de versie."
+        ),
+    )
 
 
 class AdoptIn(InputSchema):
@@ -239,6 +250,11 @@ def _by_slugs(model, slugs: list[str], name: str) -> list:
     return [objects[s] for s in slugs]
 
 
+def _by_slug(model, slug: str | None, name: str):
+    """One catalogue item by its slug, or None when none is given; an unknown slug is a 422 at ``name``."""
+    return _by_slugs(model, [slug], name)[0] if slug else None
+
+
 def _named_in_body(error: ValidationError) -> ValidationError:
     """A step's model errors (``text``) under the name the client sent (``body.fields.text``)."""
     if not hasattr(error, "error_dict"):
@@ -284,6 +300,18 @@ def version_detail(request, version_id: int):
     "/framework/versions/{version_id}/steps/{step}",
     response=VersionOut,
     summary="Een stap opslaan (met het revisienummer waarvan u uitging)",
+    description=(
+        "Doelen (stap doelen) en uitgangspunten (stap uitgangspunten) die u weglaat, worden verwijderd. Zijn er "
+        "maatregelen aan gekoppeld, dan volgt 422 met code `linked` en de gekoppelde maatregelen, tenzij u "
+        "`confirm_unlink: true` meestuurt."
+    ),
+    openapi_extra=problem_responses(
+        status_409=_("Iemand anders heeft de stap opgeslagen sinds de revisie die u meestuurde."),
+        status_422=_(
+            "Ongeldige invoer, of u laat doelen of uitgangspunten weg waaraan maatregelen zijn gekoppeld "
+            "(code linked) zonder confirm_unlink."
+        ),
+    ),
 )
 def step_save(request, version_id: int, step: str, payload: StepIn):
     version = _version(version_id)
@@ -292,18 +320,14 @@ def step_save(request, version_id: int, step: str, payload: StepIn):
     entry = get_object_or_404(version.steps, step=step)
     fields = payload.fields.model_dump(exclude_unset=True)
     if fields.get("governance_variant"):
-        fields["governance_variant"] = _by_slugs(
-            GovernanceVariant, [fields["governance_variant"]], "body.fields.governance_variant"
-        )[0]
+        fields["governance_variant"] = _by_slug(
+            GovernanceVariant, fields["governance_variant"], "body.fields.governance_variant"
+        )
     goals = None
     if payload.goals is not None:
         goals = [
             services.GoalInput(
-                catalogue_goal=(
-                    _by_slugs(SecurityGoal, [g.catalogue_goal], f"body.goals.{i}.catalogue_goal")[0]
-                    if g.catalogue_goal
-                    else None
-                ),
+                catalogue_goal=_by_slug(SecurityGoal, g.catalogue_goal, f"body.goals.{i}.catalogue_goal"),
                 id=g.id,
                 name=g.name,
                 why=g.why,
@@ -314,17 +338,11 @@ def step_save(request, version_id: int, step: str, payload: StepIn):
     if payload.principles is not None:
         principles = [
             services.PrincipleInput(
-                catalogue_principle=(
-                    _by_slugs(Principle, [p.catalogue_principle], f"body.principles.{i}.catalogue_principle")[0]
-                    if p.catalogue_principle
-                    else None
+                catalogue_principle=_by_slug(
+                    Principle, p.catalogue_principle, f"body.principles.{i}.catalogue_principle"
                 ),
                 id=p.id,
-                category=(
-                    _by_slugs(PrincipleCategory, [p.category], f"body.principles.{i}.category")[0]
-                    if p.category
-                    else None
-                ),
+                category=_by_slug(PrincipleCategory, p.category, f"body.principles.{i}.category"),
                 text=p.text,
                 goal_ids=p.goals,
             )
@@ -345,10 +363,34 @@ def step_save(request, version_id: int, step: str, payload: StepIn):
             goals=goals,
             principles=principles,
             scope_assets=_assets(payload.scope_assets) if payload.scope_assets is not None else None,
+            confirm_unlink=payload.confirm_unlink,
         )
+    except services.LinkedMeasures as e:
+        raise _linked_problem(e) from e
     except ValidationError as e:
         raise _named_in_body(e) from e
     return _version_out(_version(version_id))
+
+
+def _linked_problem(error: services.LinkedMeasures) -> ValidationError:
+    """One ``invalid_params`` entry per lapsing link, at the list it comes from (``body.goals``)."""
+    by_field: dict[str, list] = {}
+    for item in error.items:
+        for measure in item["measures"]:
+            by_field.setdefault(f"body.{item['kind']}s", []).append(
+                ValidationError(
+                    _("%(kind)s “%(item)s” (id %(item_id)s) is gekoppeld aan maatregel %(measure)s (id %(id)s).")
+                    % {
+                        "kind": services.KIND_LABELS[item["kind"]],
+                        "item": item["label"],
+                        "item_id": item["id"],
+                        "measure": measure["label"],
+                        "id": measure["id"],
+                    },
+                    code="linked",
+                )
+            )
+    return ValidationError({NON_FIELD_ERRORS: [error.messages[0]], **by_field})
 
 
 def _action(version_id: int, fn, request, **kwargs):
@@ -544,16 +586,9 @@ def subplan_detail(request, subplan_id: PathId):
 
 
 def _subplan_save(request, payload: SubPlanIn, subplan=None) -> dict:
-    from weerbaar.core.models import Membership
-
     data = payload.dict()
     expected = data.pop("revision")
-    owner_id = data.pop("owner_id")
-    owner = None
-    if owner_id is not None:
-        owner = Membership.objects.filter(organisation=request.organisation, pk=owner_id).first()
-        if owner is None:
-            raise ValidationError({"owner_id": ValidationError(_("Onbekend lid."), code="unknown")})
+    owner = member_by_id(organisation=request.organisation, member_id=data.pop("owner_id"))
     saved = services.subplan_save(
         organisation=request.organisation,
         membership=request.membership,

@@ -11,7 +11,7 @@ from weerbaar.risks.forms import DATE, RevisionField, RevisionMixin
 
 from . import selectors
 from .models import FrameworkVersion, Step, StepEntry, SubPlan, WordTemplate
-from .services import GoalInput, PrincipleInput, editable_fields
+from .services import SUBPLAN_DOCUMENT_MAX_BYTES, GoalInput, PrincipleInput, editable_fields, linked_measures
 
 TEXT_LABELS = {
     Step.VISION: (_("Onze visie op integrale beveiliging"), _("Kort en krachtig: het gezamenlijke beeld.")),
@@ -170,7 +170,10 @@ class StepForm(forms.Form):
     # --- goals -------------------------------------------------------------------------
 
     def _add_goal_fields(self):
-        chosen = {g.catalogue_goal_id: g for g in self.version.goals.all() if g.catalogue_goal_id}
+        goals = list(self.version.goals.all())
+        chosen = {g.catalogue_goal_id: g for g in goals if g.catalogue_goal_id}
+        # Measures linked to each chosen goal: shown beside it, so no one removes it unaware.
+        linked = linked_measures(goals)
         self.catalogue_goal_rows = []
         for goal in selectors.catalogue_goals():
             existing = chosen.get(goal.pk)
@@ -182,16 +185,20 @@ class StepForm(forms.Form):
                 widget=_textarea(2),
                 initial=existing.why if existing else "",
             )
-            self.catalogue_goal_rows.append((goal, self[key], self[f"{key}_why"]))
+            self.catalogue_goal_rows.append(
+                (goal, self[key], self[f"{key}_why"], linked.get(existing.pk, []) if existing else [])
+            )
         self.own_goal_rows = []
-        for goal in self.version.goals.filter(catalogue_goal__isnull=True):
+        for goal in (g for g in goals if not g.catalogue_goal_id):
             key = f"owngoal_{goal.pk}"
             self.fields[f"{key}_name"] = forms.CharField(max_length=200, label=_("Naam"), initial=goal.name)
             self.fields[f"{key}_why"] = forms.CharField(
                 required=False, label=_("Waarom dit doel voor ons geldt"), widget=_textarea(2), initial=goal.why
             )
             self.fields[f"{key}_delete"] = forms.BooleanField(required=False, label=_("Dit eigen doel verwijderen"))
-            self.own_goal_rows.append((goal, self[f"{key}_name"], self[f"{key}_why"], self[f"{key}_delete"]))
+            self.own_goal_rows.append(
+                (goal, self[f"{key}_name"], self[f"{key}_why"], self[f"{key}_delete"], linked.get(goal.pk, []))
+            )
         self.fields["newgoal_name"] = forms.CharField(
             required=False, max_length=200, label=_("Naam van een eigen doel")
         )
@@ -220,11 +227,11 @@ class StepForm(forms.Form):
         version_goals = list(self.version.goals.all())
         goal_choices = [(g.pk, g.name) for g in version_goals]
         by_catalogue_goal = {g.catalogue_goal_id: g.pk for g in version_goals if g.catalogue_goal_id}
-        chosen = {
-            p.catalogue_principle_id: p
-            for p in self.version.principles.prefetch_related("goals")
-            if p.catalogue_principle_id
-        }
+        chosen_principles = list(
+            self.version.principles.filter(category=self.principle_category).prefetch_related("goals")
+        )
+        chosen = {p.catalogue_principle_id: p for p in chosen_principles if p.catalogue_principle_id}
+        linked = linked_measures(chosen_principles)
         self.principle_groups = []
         for category, principles in selectors.catalogue_principles_by_category():
             if category.pk != self.principle_category.pk:
@@ -252,12 +259,19 @@ class StepForm(forms.Form):
                     label=_("Dient doelen"),
                     initial=goals_initial,
                 )
-                rows.append((cp, self[key], self[f"{key}_text"], self[f"{key}_goals"]))
+                rows.append(
+                    (
+                        cp,
+                        self[key],
+                        self[f"{key}_text"],
+                        self[f"{key}_goals"],
+                        linked.get(existing.pk, []) if existing else [],
+                    )
+                )
             self.principle_groups.append((category, rows))
         categories = PrincipleCategory.objects.published().order_by("order")
         self.own_principle_rows = []
-        own = self.version.principles.filter(catalogue_principle__isnull=True, category=self.principle_category)
-        for p in own.prefetch_related("goals"):
+        for p in (p for p in chosen_principles if not p.catalogue_principle_id):
             key = f"ownpr_{p.pk}"
             self.fields[f"{key}_category"] = forms.ModelChoiceField(
                 queryset=categories, label=_("Categorie"), initial=p.category_id
@@ -275,7 +289,14 @@ class StepForm(forms.Form):
                 required=False, label=_("Dit eigen uitgangspunt verwijderen")
             )
             self.own_principle_rows.append(
-                (p, self[f"{key}_category"], self[f"{key}_text"], self[f"{key}_goals"], self[f"{key}_delete"])
+                (
+                    p,
+                    self[f"{key}_category"],
+                    self[f"{key}_text"],
+                    self[f"{key}_goals"],
+                    self[f"{key}_delete"],
+                    linked.get(p.pk, []),
+                )
             )
         self.fields["newpr_category"] = forms.ModelChoiceField(
             queryset=categories,
@@ -373,6 +394,29 @@ class CommentForm(forms.Form):
 DECISION_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
+def check_document_upload(upload, *, max_bytes: int, max_label: str):
+    """A PDF or Word file of at most ``max_bytes``, checked before anything stores it."""
+    if upload.size > max_bytes:
+        raise forms.ValidationError(_("Het bestand is groter dan %(max)s.") % {"max": max_label})
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return upload
+    from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
+    from weerbaar.documents.word import looks_like_docx
+
+    content = upload.read()
+    upload.seek(0)
+    if looks_like_docx(content):
+        try:
+            check_zip_archive(upload)
+        except UnsafeArchive as e:
+            raise forms.ValidationError(str(e)) from e
+        upload.seek(0)
+        return upload
+    raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
+
+
 class AdoptForm(forms.Form):
     adopted_on = forms.DateField(
         label=_("Datum van het collegebesluit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -395,25 +439,7 @@ class AdoptForm(forms.Form):
         upload = self.cleaned_data.get("decision_document")
         if not upload:
             return None
-        if upload.size > DECISION_DOCUMENT_MAX_BYTES:
-            raise forms.ValidationError(_("Het bestand is groter dan 10 MB."))
-        head = upload.read(8)
-        upload.seek(0)
-        if head.startswith(b"%PDF-"):
-            return upload
-        from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
-        from weerbaar.documents.word import looks_like_docx
-
-        content = upload.read()
-        upload.seek(0)
-        if looks_like_docx(content):
-            try:
-                check_zip_archive(upload)
-            except UnsafeArchive as e:
-                raise forms.ValidationError(str(e)) from e
-            upload.seek(0)
-            return upload
-        raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
+        return check_document_upload(upload, max_bytes=DECISION_DOCUMENT_MAX_BYTES, max_label="10 MB")
 
 
 class SubmitForm(forms.Form):
@@ -463,31 +489,6 @@ class WordTemplateForm(forms.Form):
 
 
 # --- sub-plans ---------------------------------------------------------------------------------
-
-SUBPLAN_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def check_document_upload(upload, *, max_bytes: int, max_label: str):
-    """A PDF or Word file of at most ``max_bytes``, checked before anything stores it."""
-    if upload.size > max_bytes:
-        raise forms.ValidationError(_("Het bestand is groter dan %(max)s.") % {"max": max_label})
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return upload
-    from weerbaar.documents.uploads import UnsafeArchive, check_zip_archive
-    from weerbaar.documents.word import looks_like_docx
-
-    content = upload.read()
-    upload.seek(0)
-    if looks_like_docx(content):
-        try:
-            check_zip_archive(upload)
-        except UnsafeArchive as e:
-            raise forms.ValidationError(str(e)) from e
-        upload.seek(0)
-        return upload
-    raise forms.ValidationError(_("Kies een PDF- of Word-bestand (.pdf of .docx)."))
 
 
 class SubPlanForm(RevisionMixin, forms.ModelForm):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from weerbaar.core.models import Organisation
@@ -423,3 +425,28 @@ def delegation_candidates(version: FrameworkVersion):
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
+
+
+# --- links that did not carry over ---------------------------------------------------------------
+
+
+def link_report_rows(version: FrameworkVersion) -> list[dict]:
+    """The version's report of measure links that lapsed, each row with ``url`` to the measure.
+
+    The report is kept as written, but a measure may since have been deleted: its row keeps the
+    name as text and has no ``url``, so no link on the page leads to a 404. One query.
+    """
+    rows = [dict(row) for row in version.link_report or []]
+    ids = {row.get("object_id") for row in rows if row.get("object") == "measure"}
+    measure_model = ChosenGoal._meta.get_field("measures").related_model
+    existing = set(measure_model.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    slug = version.organisation.slug
+    for row in rows:
+        if row.get("on"):
+            row["on"] = datetime.date.fromisoformat(row["on"])
+        row["url"] = (
+            reverse("risks:measure", kwargs={"org": slug, "pk": row["object_id"]})
+            if row.get("object") == "measure" and row.get("object_id") in existing
+            else ""
+        )
+    return rows

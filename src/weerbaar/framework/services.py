@@ -16,13 +16,15 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import StaleRevision, claim_revision  # noqa: F401 (StaleRevision: raised here, caught by views)
 from weerbaar.knowledge.models import GovernanceVariant, Law, Principle, PrincipleCategory, SecurityGoal, StepActivity
 
 from .models import (
@@ -43,6 +45,8 @@ from .step_fields import COMMON_FIELDS, STEP_FIELDS, editable_fields  # noqa: F4
 
 # --- errors --------------------------------------------------------------------------------
 
+KIND_LABELS = {"goal": gettext_lazy("Beveiligingsdoel"), "principle": gettext_lazy("Uitgangspunt")}
+
 
 class FrozenVersion(ValidationError):
     def __init__(self, version: FrameworkVersion):
@@ -53,20 +57,35 @@ class FrozenVersion(ValidationError):
         )
 
 
-class StaleRevision(ValidationError):
-    """Someone else saved the step since the editor opened it."""
+class LinkedMeasures(ValidationError):
+    """Removing goals or principles would drop links of measures to them; nothing was written.
 
-    def __init__(self, entry: StepEntry):
-        self.entry = entry
-        who = entry.updated_by.get_full_name() if entry.updated_by else _("iemand anders")
-        super().__init__(
-            _(
-                "%(who)s heeft deze stap opgeslagen nadat u hem opende. Uw tekst is niet opgeslagen maar staat nog "
-                "in het formulier. Bekijk de verschillen en sla opnieuw op om uw versie te bewaren."
+    ``items`` lists what would go, each as ``{"kind", "id", "label", "measures": [{"id", "label"}]}``.
+    The caller asks the user and saves again with ``confirm_unlink=True``.
+    """
+
+    def __init__(self, items: list[dict]):
+        self.items = items
+        count = len({m["id"] for item in items for m in item["measures"]})
+        messages = [
+            ngettext(
+                "%(count)s maatregel is gekoppeld aan wat u weghaalt. Bevestig dat deze koppeling mag vervallen.",
+                "%(count)s maatregelen zijn gekoppeld aan wat u weghaalt. Bevestig dat deze koppelingen mogen "
+                "vervallen.",
+                count,
             )
-            % {"who": who},
-            code="stale",
-        )
+            % {"count": count}
+        ]
+        for item in items:
+            messages.append(
+                _("%(kind)s “%(item)s” is gekoppeld aan: %(measures)s.")
+                % {
+                    "kind": KIND_LABELS[item["kind"]],
+                    "item": item["label"],
+                    "measures": "; ".join(m["label"] for m in item["measures"]),
+                }
+            )
+        super().__init__([ValidationError(m, code="linked") for m in messages])
 
 
 def _ensure_draft(version: FrameworkVersion) -> None:
@@ -201,8 +220,14 @@ def step_save(
     goals: list[GoalInput] | None = None,
     principles: list[PrincipleInput] | None = None,
     scope_assets: list | None = None,
+    confirm_unlink: bool = False,
 ) -> StepEntry:
     """Save one step. ``None`` leaves a part unchanged; an empty list clears it.
+
+    Goals and principles left out are removed. When measures link to one of them,
+    :class:`LinkedMeasures` is raised and nothing is written, unless ``confirm_unlink``: then the
+    links lapse, and are recorded in the logbook and in the version's report of links that did
+    not carry over (so they can be linked again).
 
     The coordinator saves every step; a member the coordinator gave this step (co-writing) saves it too.
     """
@@ -219,11 +244,8 @@ def step_save(
     if "governance_variant" in fields and isinstance(fields["governance_variant"], int):
         fields["governance_variant"] = GovernanceVariant.objects.filter(pk=fields["governance_variant"]).first()
     # Claim the revision first: of two saves that started from the same revision, one wins.
-    claimed = StepEntry.objects.filter(pk=entry.pk, revision=expected_revision).update(revision=F("revision") + 1)
-    if not claimed:
-        current = StepEntry.objects.select_related("updated_by").get(pk=entry.pk)
-        raise StaleRevision(current)
-    entry = StepEntry.objects.get(pk=entry.pk)
+    entry = StepEntry.objects.get(pk=entry.pk)  # a fresh copy: the caller's row stays as it was
+    claim_revision(entry, expected_revision)
     for name, value in fields.items():
         field = StepEntry._meta.get_field(name)
         if isinstance(value, str):
@@ -250,15 +272,17 @@ def step_save(
     if goals is not None:
         if entry.step != Step.GOALS:
             raise ValidationError(_("Doelen kiest u in de stap Beveiligingsdoelen."), code="unknown_field")
-        _sync_goals(version, goals)
+        _sync_goals(version, goals, membership=membership, confirm_unlink=confirm_unlink)
     if principles is not None:
         if entry.step != Step.PRINCIPLES:
             raise ValidationError(_("Uitgangspunten kiest u in de stap Uitgangspunten."), code="unknown_field")
-        _sync_principles(version, principles)
+        _sync_principles(version, principles, membership=membership, confirm_unlink=confirm_unlink)
     return entry
 
 
-def _sync_goals(version: FrameworkVersion, goals: list[GoalInput]) -> None:
+def _sync_goals(
+    version: FrameworkVersion, goals: list[GoalInput], *, membership: Membership, confirm_unlink: bool
+) -> None:
     existing = {g.pk: g for g in version.goals.all()}
     by_catalogue = {g.catalogue_goal_id: g for g in existing.values() if g.catalogue_goal_id}
     keep = set()
@@ -293,12 +317,15 @@ def _sync_goals(version: FrameworkVersion, goals: list[GoalInput]) -> None:
             goal.name, goal.why, goal.order = name[:200], (item.why or "").strip(), own_order
         goal.save()
         keep.add(goal.pk)
-    for pk, goal in existing.items():
-        if pk not in keep:
-            goal.delete()
+    removed = [goal for pk, goal in existing.items() if pk not in keep]
+    _lapse_links(version, "goal", removed, membership=membership, confirm=confirm_unlink)
+    for goal in removed:
+        goal.delete()
 
 
-def _sync_principles(version: FrameworkVersion, principles: list[PrincipleInput]) -> None:
+def _sync_principles(
+    version: FrameworkVersion, principles: list[PrincipleInput], *, membership: Membership, confirm_unlink: bool
+) -> None:
     existing = {p.pk: p for p in version.principles.all()}
     by_catalogue = {p.catalogue_principle_id: p for p in existing.values() if p.catalogue_principle_id}
     goal_ids = set(version.goals.values_list("pk", flat=True))
@@ -339,9 +366,72 @@ def _sync_principles(version: FrameworkVersion, principles: list[PrincipleInput]
         if item.goal_ids is not None:
             principle.goals.set(item.goal_ids)
         keep.add(principle.pk)
-    for pk, principle in existing.items():
-        if pk not in keep:
-            principle.delete()
+    removed = [principle for pk, principle in existing.items() if pk not in keep]
+    _lapse_links(version, "principle", removed, membership=membership, confirm=confirm_unlink)
+    for principle in removed:
+        principle.delete()
+
+
+def linked_measures(items: list) -> dict[int, list]:
+    """The measures linked to each of these goals (or principles), by the item's id. One query."""
+    if not items:
+        return {}
+    model = type(items[0])
+    through = model.measures.through
+    column = "chosengoal_id" if model is ChosenGoal else "chosenprinciple_id"
+    found: dict[int, list] = {}
+    rows = through.objects.filter(**{f"{column}__in": [i.pk for i in items]}).select_related("measure")
+    for row in rows.order_by("measure__reference", "measure__title", "measure_id"):
+        found.setdefault(getattr(row, column), []).append(row.measure)
+    return found
+
+
+def _lapse_links(version: FrameworkVersion, kind: str, removed: list, *, membership: Membership, confirm: bool):
+    """Goals or principles are about to go: refuse while measures link to them, or record what lapses."""
+    linked = linked_measures(removed)
+    if not linked:
+        return
+    items = [
+        {
+            "kind": kind,
+            "id": item.pk,
+            "label": item_label(item),
+            "measures": [{"id": m.pk, "label": str(m)} for m in linked[item.pk]],
+        }
+        for item in removed
+        if item.pk in linked
+    ]
+    if not confirm:
+        raise LinkedMeasures(items)
+    today, who = timezone.localdate().isoformat(), _member_name(membership)
+    version = FrameworkVersion.objects.get(pk=version.pk)
+    for item in items:
+        version.link_report.extend(
+            {
+                "kind": kind,
+                "object": "measure",
+                "object_id": m["id"],
+                "object_label": m["label"],
+                "item": item["label"],
+                "reason": "removed",
+                "on": today,
+                "by": who,
+            }
+            for m in item["measures"]
+        )
+        audit.record_event(
+            instance=version,
+            event="framework_links_lapsed",
+            data={"kind": kind, "item": item["label"], "measures": item["measures"]},
+        )
+        for m in linked[item["id"]]:
+            audit.record_event(instance=m, event="framework_link_lapsed", data={"kind": kind, "item": item["label"]})
+    version.save(update_fields=["link_report"])
+
+
+def item_label(item) -> str:
+    """How a chosen goal or principle is named in reports and messages."""
+    return item.name if isinstance(item, ChosenGoal) else item.text[:120]
 
 
 # --- submission and adoption ---------------------------------------------------------------
@@ -463,7 +553,8 @@ def version_adopt(
     report = []
     for _receiver, rows in version_adopted.send(sender=FrameworkVersion, version=version, previous=previous_effective):
         report.extend(rows or [])
-    version.link_report = report
+    # Links removed from this version while it was a draft stay in its report, before the adoption's.
+    version.link_report = [*version.link_report, *report]
     version.save(update_fields=["link_report"])
     audit.record_event(
         instance=version,
@@ -566,20 +657,6 @@ def _set_scope_assets(entry: StepEntry, assets: list) -> None:
 # --- sub-plans ---------------------------------------------------------------------------------
 
 
-class StaleSubPlan(ValidationError):
-    """Someone else saved the sub-plan since the editor opened it; nothing was written."""
-
-    def __init__(self, current: SubPlan):
-        self.current = current
-        super().__init__(
-            _(
-                "Iemand anders heeft dit deelplan opgeslagen nadat u het opende. Uw invoer is niet opgeslagen maar "
-                "staat nog in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
-            ),
-            code="stale",
-        )
-
-
 SUBPLAN_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -627,12 +704,8 @@ def subplan_save(
     if problem:
         raise ValidationError(problem[1], code="invalid")
     if subplan is not None and subplan.pk:
-        rows = SubPlan.objects.filter(pk=subplan.pk)
-        if expected_revision is not None:
-            rows = rows.filter(revision=expected_revision)
-        if not rows.update(revision=F("revision") + 1):
-            raise StaleSubPlan(SubPlan.objects.select_related("owner__user").get(pk=subplan.pk))
-        subplan = SubPlan.objects.get(pk=subplan.pk)
+        subplan = SubPlan.objects.get(pk=subplan.pk)  # a fresh copy: the caller's row stays as it was
+        claim_revision(subplan, expected_revision)
     else:
         subplan = SubPlan(organisation=organisation)
     subplan.kind = kind

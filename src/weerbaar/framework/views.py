@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
 from weerbaar.core.decorators import org_permission
+from weerbaar.core.registers import StaleRevision
 from weerbaar.knowledge.models import StepExample
 
 from . import documents, selectors, services
@@ -97,6 +99,7 @@ def version_detail(request, org, number):
             "compare_form": CompareForm(versions=versions, current=version) if len(versions) > 1 else None,
             "has_open_version": any(not v.is_frozen for v in versions),
             "delegations": list(selectors.delegations_of(version)),
+            "link_rows": selectors.link_report_rows(version),
             "my_steps": {
                 d.step for d in StepDelegation.objects.filter(version=version, member=request.membership).only("step")
             },
@@ -136,12 +139,15 @@ def step(request, org, number, step):
         "principle_category": category,
         "can_add_assets": can_add_assets,
     }
-    status, conflict, notice = 200, None, None
+    status, conflict, notice, unlink = 200, None, None, None
     form = None
     if request.method == "POST":
         permissions.require(request.membership, "framework.edit_step", entry)
         data = request.POST.copy()
         example_id = data.get("insert_example")
+        if data.get("cancel_unlink"):
+            messages.info(request, _("Er is niets gewijzigd."))
+            return redirect(request.get_full_path())
         if data.get("add_asset") and can_add_assets:
             form, notice, status = _add_scope_asset(request, data, form_kwargs)
         elif example_id:
@@ -160,19 +166,25 @@ def step(request, org, number, step):
                         entry=entry,
                         expected_revision=form.cleaned_data["revision"],
                         membership=request.membership,
+                        confirm_unlink=data.get("confirm_unlink") == "1",
                         **kwargs,
                     )
-                except services.StaleRevision as e:
+                except services.LinkedMeasures as e:
+                    # Nothing was saved: the page names the linked measures and asks to confirm.
+                    unlink = _unlink_items(e.items, org)
+                except StaleRevision as e:
                     submitted = {**kwargs.get("fields", {}), "activities_done": kwargs.get("activities_done", [])}
                     for name in ("laws", "scope_assets"):
                         if name in kwargs:
                             submitted[name] = kwargs[name]
+                    current = e.current
                     conflict = {
                         "message": e.messages[0],
-                        "rows": selectors.stale_differences(current=e.entry, submitted=submitted),
+                        "who": current.updated_by.get_full_name() if current.updated_by else "",
+                        "rows": selectors.stale_differences(current=current, submitted=submitted),
                     }
                     # Saving again now overwrites knowingly: the form carries the current revision.
-                    data["revision"] = str(e.entry.revision)
+                    data["revision"] = str(current.revision)
                     form = StepForm(data, **form_kwargs)
                     form.is_valid()
                     status = 409
@@ -180,6 +192,8 @@ def step(request, org, number, step):
                     _apply_validation_error(form, e)
                     status = 400
                 else:
+                    if data.get("confirm_unlink") == "1":
+                        _tell_lapsed_links(request, org, version)
                     return _after_step_save(request, org, version, step, category, categories)
             else:
                 status = 400
@@ -201,6 +215,7 @@ def step(request, org, number, step):
             "editing": form is not None and version.is_draft,
             "conflict": conflict,
             "notice": notice,
+            "unlink": unlink,
             "steps": [(s, Step(s).label) for s in STEP_ORDER],
             "previous_step": STEP_ORDER[index - 1] if index > 0 else None,
             "next_step": STEP_ORDER[index + 1] if index + 1 < len(STEP_ORDER) else None,
@@ -229,6 +244,33 @@ def step(request, org, number, step):
             **_rights(request),
         },
         status=status,
+    )
+
+
+def _unlink_items(items: list[dict], org: str) -> list[dict]:
+    """The goals and principles a save would remove, with links to the measures linked to them."""
+    return [
+        {
+            **item,
+            "kind_label": services.KIND_LABELS[item["kind"]],
+            "measures": [
+                {**m, "url": reverse("risks:measure", kwargs={"org": org, "pk": m["id"]})} for m in item["measures"]
+            ],
+        }
+        for item in items
+    ]
+
+
+def _tell_lapsed_links(request, org, version) -> None:
+    url = reverse("framework:version", kwargs={"org": org, "number": version.number}) + "#koppelingen"
+    messages.warning(
+        request,
+        format_html(
+            '{} <a class="utrecht-link" href="{}">{}</a>',
+            _("De koppelingen van maatregelen aan wat u weghaalde, zijn vervallen en vastgelegd."),
+            url,
+            _("Bekijk ze onder Koppelingen die niet meegingen om de maatregelen opnieuw te koppelen."),
+        ),
     )
 
 
@@ -450,7 +492,9 @@ def adopt(request, org, number):
         else:
             messages.success(request, _("Versie %(n)s is vastgesteld.") % {"n": version.number})
             version.refresh_from_db(fields=["link_report"])
-            if version.link_report:
+            # Links removed while this version was a draft were reported then; count the adoption's own.
+            not_mapped = [row for row in version.link_report if row.get("reason") != "removed"]
+            if not_mapped:
                 messages.warning(
                     request,
                     ngettext(
@@ -458,9 +502,9 @@ def adopt(request, org, number):
                         "U vindt hem onder Koppelingen die niet meegingen.",
                         "%(count)s koppelingen van maatregelen passen niet op deze versie en zijn vervallen. "
                         "U vindt ze onder Koppelingen die niet meegingen.",
-                        len(version.link_report),
+                        len(not_mapped),
                     )
-                    % {"count": len(version.link_report)},
+                    % {"count": len(not_mapped)},
                 )
             return redirect("framework:version", org=org, number=version.number)
     current = FrameworkVersion.objects.filter(
