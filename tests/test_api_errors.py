@@ -254,14 +254,14 @@ def test_malformed_json_is_a_dutch_400_on_every_operation_with_a_body(call):
 
 
 def test_a_body_over_the_upload_limit_is_413_problem_json_on_every_operation(call, settings):
-    body = b'{"name": "' + b"x" * (11 * 1024 * 1024) + b'"}'
+    body = b'{"name": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + b'"}'
     assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     for method, path, _operation in operations():
         response = call(method, path, body)
         assert response.status_code == 413, (method, path, response.status_code)
         assert response["Content-Type"] == PROBLEM
         assert response.json()["title"] == "Verzoek te groot"
-        assert "10 MB" in response.json()["detail"]
+        assert f"groter dan {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB" in response.json()["detail"]
 
 
 def test_invalid_params_name_the_field_with_a_dutch_reason(call):

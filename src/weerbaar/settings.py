@@ -237,8 +237,16 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SSO_ENABLED = bool(OIDC_PROVIDERS)
-# The address of this installation, for links in e-mails sent by background jobs (no request).
-SITE_URL = env_str("SITE_URL", "").rstrip("/")
+# The address of this installation (https://weerbaar.gemeente.nl), for links in e-mails sent by
+# background jobs (reminders, circle digests), which have no request to take it from. The one
+# setting for this; WEERBAAR_BASE_URL is its older name, still read when SITE_URL is not set.
+# Without either: the first named host in ALLOWED_HOSTS.
+SITE_URL = (env_str("SITE_URL", "") or env_str("WEERBAAR_BASE_URL", "")).rstrip("/")
+if not SITE_URL:
+    _named_hosts = [h for h in ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
+    if _named_hosts:
+        _local = _named_hosts[0] in ("localhost", "127.0.0.1", "testserver")
+        SITE_URL = f"{'http' if _local else 'https'}://{_named_hosts[0]}"
 # Where a visitor who is not signed in lands on "/": the page that explains Weerbaar.
 VISITOR_START_URL_NAME = "knowledge:welcome"
 # Encrypts municipalities' SSO client secrets; empty: derived from SECRET_KEY (see accounts/crypto.py).
@@ -319,7 +327,12 @@ if not PRODUCTION:
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest file a member may share in a circle (circles/files.py gives the Dutch size message).
+CIRCLE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# The largest request body read whole. The API reads every body whole (api/guards.py), a file
+# upload included, so this leaves room for the largest circle file plus the multipart envelope and
+# form fields: a file the product allows is never a 413, one byte more gets the size message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CIRCLE_DOCUMENT_MAX_BYTES + 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -161,6 +161,82 @@ def test_one_digest_per_owner_with_due_and_overdue_and_never_twice(cal):
     assert len([m for m in mail.outbox if coordinator.user.email in m.to]) == 1
 
 
+def test_digest_links_start_with_the_site_url_or_the_commands_base_url(cal, settings):
+    settings.SITE_URL = "https://weerbaar.gemeente.example"
+    coordinator = member(cal, "coordinator")
+    _moment(cal, coordinator, 3)
+    mail.outbox.clear()
+    with scope(organisation=cal.pk):
+        assert services.send_digest(coordinator, TODAY) is True
+    assert "https://weerbaar.gemeente.example/g/demostad/kalender/" in mail.outbox[-1].body
+    with scope(organisation=cal.pk):
+        assert services.send_digest(coordinator, TODAY + datetime.timedelta(days=1), base_url="https://ander.example/")
+    assert "https://ander.example/g/demostad/kalender/" in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize(
+    "environment, expected",
+    [
+        ({"SITE_URL": "https://nieuw.example/"}, "https://nieuw.example"),
+        ({"WEERBAAR_BASE_URL": "https://oud.example"}, "https://oud.example"),  # the older name still works
+        ({"SITE_URL": "https://nieuw.example", "WEERBAAR_BASE_URL": "https://oud.example"}, "https://nieuw.example"),
+        ({"ALLOWED_HOSTS": "weerbaar.gemeente.example,.gemeente.example"}, "https://weerbaar.gemeente.example"),
+    ],
+)
+def test_one_site_url_setting_with_the_older_name_as_fallback(environment, expected):
+    """Existing deployments that set WEERBAAR_BASE_URL keep full links (settings read in a fresh process)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "WEERBAAR_BASE_URL", "ALLOWED_HOSTS")}
+    import weerbaar
+
+    src = os.path.dirname(os.path.dirname(weerbaar.__file__))
+    env |= environment | {"DJANGO_SETTINGS_MODULE": "weerbaar.settings", "PYTHONPATH": src}
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    "month, day, title",
+    [
+        (12, 20, "ENSIA-zelfevaluatie {year} afronden"),  # due 31 December
+        (6, 20, "ENSIA-zelfevaluatie {year} gaat open"),  # opens 1 July
+        (4, 20, "Verantwoording ENSIA over {last}"),  # accountability report due 1 May
+    ],
+)
+def test_the_coordinators_digest_names_the_national_dates_and_a_viewers_does_not(cal, monkeypatch, month, day, title):
+    from weerbaar.agenda import sources
+
+    when = datetime.date(TODAY.year, month, day)
+    monkeypatch.setattr(sources, "TODAY", lambda: when)
+    coordinator, lezer = member(cal, "coordinator"), member(cal, "lezer")
+    expected = title.format(year=when.year, last=when.year - 1)
+    mail.outbox.clear()
+    services.send_reminders(when)
+    [to_coordinator] = [m for m in mail.outbox if coordinator.user.email in m.to]
+    soon = to_coordinator.body.split("Binnen veertien dagen:")[1]
+    assert expected in soon
+    assert not [m for m in mail.outbox if lezer.user.email in m.to and expected in m.body]
+    # Once the date has passed it is no task any more: no "te laat" for a national date.
+    later = when + datetime.timedelta(days=30)
+    monkeypatch.setattr(sources, "TODAY", lambda: later)
+    mail.outbox.clear()
+    services.send_reminders(later)
+    assert not [m for m in mail.outbox if expected in m.body]
+
+
+def test_the_calendar_tells_a_coordinator_the_ensia_dates_are_theirs(cal, login):
+    page = login(member(cal, "coordinator").user).get(BASE + f"?jaar={TODAY.year}").content.decode()
+    closing = page[page.index(f"ENSIA-zelfevaluatie {TODAY.year} afronden") :][:400]
+    assert "u bent verantwoordelijk" in closing
+    viewer = login(member(cal, "lezer").user).get(BASE + f"?jaar={TODAY.year}").content.decode()
+    closing = viewer[viewer.index(f"ENSIA-zelfevaluatie {TODAY.year} afronden") :][:400]
+    assert "u bent verantwoordelijk" not in closing
+
+
 def test_opted_out_member_gets_no_digest(cal, login):
     coordinator = member(cal, "coordinator")
     _moment(cal, coordinator, 3)
@@ -296,3 +372,37 @@ def test_calendar_keeps_a_query_budget(cal, login):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(BASE).status_code == 200
     assert len(ctx) <= 25, len(ctx)
+
+
+def test_a_moment_saved_meanwhile_is_a_409_on_page_and_api_and_nothing_is_lost(cal, client, login):
+    """Two people edit the same moment: the second save (an old revision) is refused, on the page
+    with both versions and the typed text kept, in the API as problem+json with the current revision."""
+    import json
+
+    from weerbaar.accounts.services import api_token_create
+
+    coordinator = member(cal, "coordinator")
+    moment = _moment(cal, coordinator, 10, "Kadernota")
+    page = login(coordinator.user)
+    edit = f"{BASE}instellingen/{moment.pk}/bewerken/"
+    form = {"title": "Kadernota (eerste)", "date": moment.date.isoformat(), "description": "", "revision": 0}
+    assert page.post(edit, form).status_code == 302
+    stale = page.post(edit, {**form, "title": "Kadernota (mijn versie)"})
+    assert stale.status_code == 409
+    text = stale.content.decode()
+    assert "Iemand anders heeft dit opgeslagen" in text and "Kadernota (mijn versie)" in text
+    with scopes_disabled():
+        moment.refresh_from_db()
+    assert moment.title == "Kadernota (eerste)" and moment.revision == 1
+
+    with scopes_disabled():
+        _, raw = api_token_create(membership=coordinator, name="t")
+    h = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    body = json.dumps({"title": "Via API", "date": moment.date.isoformat(), "revision": 0})
+    response = client.put(f"/api/v1/calendar/moments/{moment.pk}", body, "application/json", **h)
+    assert response.status_code == 409
+    problem = response.json()
+    assert problem["revision"] == 1 and "Iemand anders" in problem["detail"]
+    ok = json.dumps({"title": "Via API", "date": moment.date.isoformat(), "revision": 1})
+    saved = client.put(f"/api/v1/calendar/moments/{moment.pk}", ok, "application/json", **h)
+    assert saved.status_code == 200 and saved.json()["revision"] == 2

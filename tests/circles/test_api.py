@@ -187,6 +187,34 @@ def test_a_file_over_the_limit_is_refused_through_the_api(client, headers, circl
     assert response.json()["invalid_params"][0]["code"] == "file_too_large"
 
 
+def test_every_file_the_circle_limit_allows_goes_through_the_api_and_one_byte_more_is_refused_in_dutch(
+    client, headers, circle
+):
+    """At the real limit (no monkeypatch): the API's body limit must leave room for the file plus the
+    multipart envelope, so the product's own size rule is the one a member meets."""
+    from django.conf import settings
+
+    from weerbaar.circles import files
+    from weerbaar.circles.models import DocumentVersion
+
+    h = headers("voorbeeldrecht")
+    for size in (files.MAX_BYTES - 1, files.MAX_BYTES):
+        response = _upload(client, circle.pk, h, content=b"a" * size)
+        assert response.status_code == 201, response.content[:300]
+        assert response.json()["versions"][0]["size"] == size
+    too_large = _upload(client, circle.pk, h, content=b"a" * (files.MAX_BYTES + 1))
+    assert too_large.status_code == 422
+    assert too_large["Content-Type"].startswith("application/problem+json")
+    [problem] = too_large.json()["invalid_params"]
+    assert problem["name"] == "file.file" and problem["code"] == "file_too_large"
+    assert "Het bestand is te groot" in problem["reason"] and "het maximum is 10 MB" in problem["reason"]
+    assert DocumentVersion.objects.count() == 2
+    # A body far over any limit is still refused before it is parsed, in Dutch.
+    huge = _upload(client, circle.pk, h, content=b"a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    assert huge.status_code == 413 and "groter dan 11 MB" in huge.json()["detail"]
+    assert DocumentVersion.objects.count() == 2
+
+
 def test_a_non_member_reaches_no_document_operation(client, headers, circle, people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -61,6 +61,15 @@ def test_a_mention_notifies_the_member_named(people, circle):
     assert "Coördinator Demostad noemde u" in mail.outbox[-1].subject
 
 
+def test_the_mention_mail_links_to_the_thread_at_the_site_url(people, circle, settings):
+    settings.SITE_URL = "https://weerbaar.gemeente.example"
+    thread = services.thread_create(user=people["facilitator"], circle=circle, title="Vraag", body="Start")
+    post = services.post_create(user=people["facilitator"], thread=thread, body="@Coördinator Voorbeeldrecht?")
+    mail.outbox.clear()
+    assert tasks.send_mentions.call(post_id=post.pk) == 1
+    assert f"https://weerbaar.gemeente.example/leerkringen/onderwerp/{thread.pk}/" in mail.outbox[-1].body
+
+
 def test_a_member_who_turned_mentions_off_gets_no_mail(people, circle):
     services.member_preferences(user=people["other"], circle=circle, digest=True, mention_mail=False)
     thread = services.thread_create(user=people["facilitator"], circle=circle, title="Vraag", body="Start")

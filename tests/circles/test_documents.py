@@ -88,6 +88,15 @@ def test_a_file_that_is_too_large_is_refused(client, people, circle, monkeypatch
     assert "te groot" in response.content.decode()
 
 
+def test_on_the_page_a_file_at_the_limit_is_shared_and_one_byte_more_is_refused(client, people, circle):
+    _login(client, people["other"])
+    at_limit = _share(client, circle, "plan.pdf", PDF + b"x" * (files.MAX_BYTES - len(PDF)))
+    assert at_limit.status_code == 302
+    too_large = _share(client, circle, "groot.pdf", PDF + b"x" * (files.MAX_BYTES + 1 - len(PDF)))
+    assert too_large.status_code == 400
+    assert "Het bestand is te groot (10.0 MB); het maximum is 10 MB." in too_large.content.decode()
+
+
 def test_a_zip_bomb_dressed_as_an_office_file_is_refused(client, people, circle):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:

@@ -22,8 +22,11 @@ PAGES = {
     "maatregelen/": 16,
     "bedrijfsmiddelen/": 14,
 }
-# Nine on SQLite; the database cache of the token-use log (PostgreSQL runs) adds up to four.
-API = {"/api/v1/risks?limit=50": 13, "/api/v1/measures?limit=50": 13, "/api/v1/assets?limit=50": 13}
+# The token, the page's ids with the count, the rows with their links (api.lists.values_page);
+# measures also read the framework thread. On PostgreSQL the database cache of the token-use
+# log may add up to four.
+API = {"/api/v1/risks?limit=50": 3, "/api/v1/measures?limit=50": 4, "/api/v1/assets?limit=50": 3}
+API_CACHE_ALLOWANCE = 4 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture
@@ -55,7 +58,7 @@ def test_list_query_counts_do_not_grow_with_rows(
         assert response.status_code == 200
         assert _count_queries(coordinator_client, BASE + url) == few[url], url
     for url, budget in API.items():
-        with django_assert_max_num_queries(budget):
+        with django_assert_max_num_queries(budget + API_CACHE_ALLOWANCE):
             response = api.get(url, **token_headers)
         assert response.status_code == 200
         assert len(response.json()["items"]) == 50

@@ -9,8 +9,8 @@ from django_scopes import scope, scopes_disabled
 
 from weerbaar.core.audit import acting_as
 from weerbaar.core.models import Role
+from weerbaar.core.registers import StaleRevision
 from weerbaar.knowledge.models import Theme
-from weerbaar.risks.services import StaleRevision
 from weerbaar.selfscan import selectors, services
 from weerbaar.selfscan.evidence import MAX_BYTES, check_evidence
 from weerbaar.selfscan.models import Answer, Question, Questionnaire, ScanRound

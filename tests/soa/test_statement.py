@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from weerbaar.core.models import AuditEntry
 from weerbaar.core.registry import bio2_references
+from weerbaar.documents.excel import XLSX_CONTENT_TYPE
 from weerbaar.knowledge.models import Bio2Measure
 from weerbaar.risks.models import Measure
 from weerbaar.risks.testdata import generate
@@ -164,6 +165,8 @@ def test_other_apps_references_are_shown(statement_org, coordinator_client):
 def test_export_is_a_safe_workbook_with_every_measure(statement_org, coordinator_client):
     response = coordinator_client.get(BASE + "export.xlsx")
     assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="verklaring-van-toepasselijkheid-demostad.xlsx"'
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb["Verklaring"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from weerbaar.core.registry import annual_report_sections, calendar_sources
+from weerbaar.documents.excel import XLSX_CONTENT_TYPE
 from weerbaar.training.models import Activity, Participation, Session, StaffGroup
 
 from ..conftest import member
@@ -136,6 +137,8 @@ def test_export_is_a_workbook_with_participation(plan, login):
     client = _client(login, plan, "auditor")
     response = client.get(BASE + "export.xlsx")
     assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="weerbaar-opleidingsplan-demostad.xlsx"'
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["Doelgroepen", "Activiteiten", "Uitvoeringen", "Deelname"]
     assert wb["Deelname"].max_row > 10

@@ -20,6 +20,7 @@ def test_coordinator_builds_and_submits_board_adopts_through_the_api(demostad, a
         "PUT", f"/yearreports/{report['id']}/texts", {"foreword": "x", "conclusions": "y", "revision": 0}
     )
     assert stale.status_code == 409
+    assert stale.json()["revision"] == 1 and "Iemand anders" in stale.json()["detail"]
     assert board("POST", f"/yearreports/{report['id']}/submit").status_code == 403
     assert coordinator("POST", f"/yearreports/{report['id']}/submit").json()["status"] == "submitted"
     future = board(

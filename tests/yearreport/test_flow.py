@@ -75,6 +75,7 @@ def test_foreword_and_conclusions_are_edited_and_a_stale_save_is_shown(demostad,
     assert ok.status_code == 302 and get_report(report.pk).foreword == "Eerste"
     stale = coordinator_client.post(edit, {"foreword": "Mijn tekst", "conclusions": "Slot", "revision": 0})
     assert stale.status_code == 409 and "Mijn tekst" in stale.content.decode()
+    assert "Iemand anders heeft dit opgeslagen" in stale.content.decode()
     assert get_report(report.pk).foreword == "Eerste"
 
 

@@ -17,3 +17,10 @@ def can_view(membership, obj=None) -> bool:
 def can_manage(membership, obj=None) -> bool:
     """Keep the municipality's planning-and-control moments."""
     return has_perm(membership, "manage_settings")
+
+
+@rule("agenda.national_dates")
+def owns_national_dates(membership, obj=None) -> bool:
+    """Be responsible for the ENSIA cycle's fixed dates (self-evaluation, accountability report):
+    the municipality's coordinators, so their daily reminder names them."""
+    return has_perm(membership, "manage_settings")

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,23 +19,12 @@ from django_scopes import scope, scopes_disabled
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import claim_revision
 
 from . import selectors
 from .models import MemberAgenda, PlanningMoment, ReminderLog
 
 logger = logging.getLogger(__name__)
-
-
-class StaleRevision(ValidationError):
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            _(
-                "Iemand anders heeft dit opgeslagen nadat u het opende. Uw invoer is niet opgeslagen maar staat "
-                "nog in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
-            ),
-            code="stale",
-        )
 
 
 # --- Planning-and-control moments ----------------------------------------------------------
@@ -62,12 +49,7 @@ def moment_save(
         raise ValidationError({"date": _("Vul een datum in.")})
     moment = moment or PlanningMoment(organisation=organisation)
     if moment.pk:
-        rows = PlanningMoment.objects.filter(pk=moment.pk)
-        if expected_revision is not None:
-            rows = rows.filter(revision=expected_revision)
-        if not rows.update(revision=F("revision") + 1):
-            raise StaleRevision(PlanningMoment.objects.get(pk=moment.pk))
-        moment.revision = PlanningMoment.objects.filter(pk=moment.pk).values_list("revision", flat=True).get()
+        claim_revision(moment, expected_revision)
     moment.title = title
     moment.date = date
     moment.description = description or ""
@@ -170,11 +152,9 @@ def _claim(membership: Membership, day: datetime.date) -> ReminderLog | None:
 
 
 def _base_url(base_url: str | None) -> str:
-    """Where the links in the e-mail point: the command's --base-url, else WEERBAAR_BASE_URL (a
-    background job has no request to take the host from); without either the links are paths."""
-    return (base_url or getattr(settings, "WEERBAAR_BASE_URL", "") or os.environ.get("WEERBAAR_BASE_URL", "")).rstrip(
-        "/"
-    )
+    """Where the links in the e-mail point: the command's --base-url, else ``settings.SITE_URL`` (a
+    background job has no request to take the host from)."""
+    return (base_url or settings.SITE_URL).rstrip("/")
 
 
 def send_digest(membership: Membership, day: datetime.date, *, base_url: str = "") -> bool:

@@ -31,12 +31,15 @@ def ensia_dates(membership, start: datetime.date, end: datetime.date) -> list[Ca
     """ENSIA: the self-evaluation opens 1 July and is due 31 December; the accountability report
     over a year (college statement and assurance report) is due 1 May of the next year.
 
-    These are dates of the national cycle, not tasks with an owner: once past they are shown as
-    passed, never as late.
+    The municipality's coordinators are responsible for them (rule ``agenda.national_dates``): for a
+    coordinator the entry carries their own membership as owner, so the daily reminder names the
+    date in the fourteen days before it. They are dates of the national cycle: once past they are
+    shown as passed, never as late.
     """
     if not permissions.allowed(membership, "core.view"):
         return []
     today = TODAY()
+    owner_id = membership.pk if permissions.allowed(membership, "agenda.national_dates") else None
     entries = []
     for year in _years(start, end):
         for date, title, kind, description in (
@@ -61,7 +64,14 @@ def ensia_dates(membership, start: datetime.date, end: datetime.date) -> list[Ca
         ):
             if start <= date <= end:
                 entries.append(
-                    CalendarEntry(date=date, title=title, kind=kind, done=date < today, description=description)
+                    CalendarEntry(
+                        date=date,
+                        title=title,
+                        kind=kind,
+                        owner_id=owner_id,
+                        done=date < today,
+                        description=description,
+                    )
                 )
     return entries
 

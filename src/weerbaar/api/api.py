@@ -4,7 +4,8 @@ NL GOV API Design Rules: version in the path, an OpenAPI 3 document at
 /api/v1/openapi.json, and errors as application/problem+json. Authentication is a personal
 API token (Bearer); the token's membership decides the municipality, as the web pages do.
 Routers raise Django's exceptions; ``errors`` answers for them with one contract, ``parser``
-refuses JSON no database can store, and ``guards`` checks what every operation gets.
+refuses JSON no database can store, ``renderers`` writes the answers (orjson), and ``guards``
+checks what every operation gets.
 """
 
 from importlib import import_module
@@ -14,6 +15,7 @@ from ninja.security import HttpBearer
 
 from . import errors, guards, openapi
 from .parser import JSONParser
+from .renderers import ORJSONRenderer
 
 
 class TokenAuth(HttpBearer):
@@ -57,6 +59,7 @@ api = WeerbaarAPI(
     auth=TokenAuth(),
     docs_url=None,
     parser=JSONParser(),
+    renderer=ORJSONRenderer(),
 )
 errors.register(api)
 api.add_decorator(guards.reject_out_of_range_integers)

@@ -35,16 +35,8 @@ DIGEST_MAX_POSTS = 50  # per mail; the rest are listed as a count, the circle's 
 
 
 def _base_url() -> str:
-    """Where the e-mails link to: ``SITE_URL`` when set, else the first named allowed host (a job
-    has no request to take the address from)."""
-    url = getattr(settings, "SITE_URL", "")
-    if url:
-        return url.rstrip("/")
-    hosts = [h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
-    if not hosts:
-        return ""
-    scheme = "http" if hosts[0] in ("localhost", "127.0.0.1", "testserver") else "https"
-    return f"{scheme}://{hosts[0]}"
+    """Where the e-mails link to: ``settings.SITE_URL`` (a job has no request to take the address from)."""
+    return settings.SITE_URL
 
 
 def _thread_link(post: Post) -> str:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
+from weerbaar.api import lists
+from weerbaar.api.renderers import json_response
 from weerbaar.api.schemas import InputSchema, OutputSchema
 from weerbaar.core.money import MAX_AMOUNT
 from weerbaar.knowledge.models import Bio2Measure, Theme
@@ -70,33 +72,18 @@ class Page(Schema):
     offset: int = Field(0, ge=0, le=10**9)
 
 
-def _slice(qs, page: Page):
-    return qs.count(), list(qs[page.offset : page.offset + page.limit])
+def _list_response(qs, page: Page, fields: list[str], **spec) -> HttpResponse:
+    """One page of a register list as the API answers it: ``{"count": ..., "items": [...]}``.
 
-
-def _links(rows: list[dict], **relations: tuple) -> list[dict]:
-    """Set ``row[name]`` to the related ids or slugs of each row (a dict with ``id``), read from the link tables.
-
-    ``relations`` maps a name to ``(through model, own column, related field, value)``: one
-    query of two columns per relation for the page's ids, in the related model's order (as
-    ``.all()`` on a prefetch gives it), instead of loading whole related rows to print an id.
+    The rows come from :func:`weerbaar.api.lists.values_page` with the keys in the order of the
+    operation's response schema, and are written as JSON directly: they are the database's own
+    values, so validating them again per item would only cost time (the tests compare every
+    list item with the detail answer of the same id, and the lists with their schema).
     """
-    by_id = {r["id"]: r for r in rows}
-    for r in rows:
-        r.update({name: [] for name in relations})
-    if not by_id:
-        return rows
-    for name, (through, own, related, value) in relations.items():
-        pairs = through.objects.filter(**{f"{own}__in": list(by_id)}).order_by(own, related).values_list(own, value)
-        for pk, v in pairs:
-            by_id[pk][name].append(v)
-    return rows
-
-
-def _values_page(qs, page: Page, columns: list[str], **expressions) -> tuple[int, list[dict]]:
-    """The count and one page of rows as dicts of ``columns`` (no model instances: the API prints them)."""
-    rows = qs.values(*columns, **expressions)[page.offset : page.offset + page.limit]
-    return qs.count(), list(rows)
+    count, rows = lists.values_page(
+        selectors.without_counts(qs), offset=page.offset, limit=page.limit, fields=fields, **spec
+    )
+    return json_response({"count": count, "items": rows})
 
 
 def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
@@ -151,11 +138,13 @@ class AssetList(Schema):
     items: list[AssetOut]
 
 
+ASSET_FIELDS = list(AssetOut.model_fields)
+
+
 @router.get("/assets", response=AssetList, summary="Bedrijfsmiddelen")
 def asset_list(request, page: Query[Page], q: Query200 = "", kind: Query[Literal[("", *Asset.Kind.values)]] = ""):
     qs = selectors.asset_list(organisation=request.organisation, query=q, kind=kind)
-    count, items = _slice(selectors.without_counts(qs), page)
-    return {"count": count, "items": items}
+    return _list_response(qs, page, ASSET_FIELDS)
 
 
 @router.get("/assets/{asset_id}", response=AssetOut, summary="Eén bedrijfsmiddel")
@@ -258,19 +247,18 @@ def _risks_qs():
     return Risk.objects.select_related("threat").prefetch_related("assets", "themes", "measures")
 
 
+RISK_LINKS = {
+    "assets": lists.m2m(Risk.assets),
+    "themes": lists.m2m(Risk.themes, "slug"),
+    "measures": lists.m2m(Risk.measures),
+}
+RISK_FIELDS = list(RiskOut.model_fields)
+
+
 @router.get("/risks", response=RiskList, summary="Risico's")
 def risk_list(request, page: Query[Page], q: Query200 = "", above_acceptance: bool = False):
     qs = selectors.risk_list(organisation=request.organisation, query=q, above_acceptance=above_acceptance)
-    count, items = _values_page(selectors.without_counts(qs), page, RISK_COLUMNS, threat_slug=F("threat__slug"))
-    for item in items:
-        item["threat"] = item.pop("threat_slug")
-    _links(
-        items,
-        assets=(Risk.assets.through, "risk_id", "asset", "asset_id"),
-        themes=(Risk.themes.through, "risk_id", "theme", "theme__slug"),
-        measures=(Measure.risks.through, "risk_id", "measure", "measure_id"),
-    )
-    return {"count": count, "items": items}
+    return _list_response(qs, page, RISK_FIELDS, expressions={"threat": F("threat__slug")}, links=RISK_LINKS)
 
 
 @router.get("/risks/{risk_id}", response=RiskOut, summary="Eén risico")
@@ -371,6 +359,7 @@ class MeasureList(OutputSchema):
 
 _MEASURE_LINKS = ("themes", "goals", "principles", "goals_source", "risks", "bio2_measures")
 MEASURE_COLUMNS = [f for f in MeasureOut.model_fields if f not in _MEASURE_LINKS]
+MEASURE_FIELDS = list(MeasureOut.model_fields)
 
 
 def _measure_out(m: Measure, thread: Thread) -> dict:
@@ -396,22 +385,15 @@ def measure_list(
     request, page: Query[Page], q: Query200 = "", status: Query[Literal[("", *Measure.Status.values)]] = ""
 ):
     qs = selectors.measure_list(organisation=request.organisation, query=q, status=status)
-    count, items = _values_page(selectors.without_counts(qs), page, MEASURE_COLUMNS)
     thread = thread_for(organisation=request.organisation, with_items=False)
-    goal_link = getattr(Measure, thread.goal_field).field
-    principle_link = getattr(Measure, thread.principle_field).field
-    goal_col, principle_col = goal_link.m2m_reverse_field_name(), principle_link.m2m_reverse_field_name()
-    _links(
-        items,
-        themes=(Measure.themes.through, "measure_id", "theme", "theme__slug"),
-        goals=(goal_link.remote_field.through, "measure_id", goal_col, f"{goal_col}_id"),
-        principles=(principle_link.remote_field.through, "measure_id", principle_col, f"{principle_col}_id"),
-        risks=(Measure.risks.through, "measure_id", "risk", "risk_id"),
-        bio2_measures=(Measure.bio2_measures.through, "measure_id", "bio2measure__order", "bio2measure__number"),
-    )
-    for item in items:
-        item["goals_source"] = thread.source
-    return {"count": count, "items": items}
+    links = {
+        "themes": lists.m2m(Measure.themes, "slug"),
+        "goals": lists.m2m(getattr(Measure, thread.goal_field)),
+        "principles": lists.m2m(getattr(Measure, thread.principle_field)),
+        "risks": lists.m2m(Measure.risks),
+        "bio2_measures": lists.m2m(Measure.bio2_measures, "number"),
+    }
+    return _list_response(qs, page, MEASURE_FIELDS, links=links, constants={"goals_source": thread.source})
 
 
 @router.get("/measures/{measure_id}", response=MeasureOut, summary="Eén maatregel")

@@ -13,15 +13,15 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import claim_revision
 from weerbaar.cycle.services import action_create
 from weerbaar.knowledge.models import Bio2Measure, BuildingBlock, Theme
-from weerbaar.risks.services import StaleRevision, measure_save
+from weerbaar.risks.services import measure_save
 
 from .evidence import EvidenceFile
 from .models import Answer, Question, Questionnaire, ScanRound, ScanSettings, ThemeAssignment
@@ -41,17 +41,6 @@ class VersionPublished(ValidationError):
             _("Deze versie van de vragenlijst is gepubliceerd en ligt vast. Maak een nieuwe versie om te wijzigen."),
             code="published",
         )
-
-
-def _claim_revision(instance, expected_revision: int | None) -> None:
-    """Of two saves that started from the same revision exactly one wins (see risks.services)."""
-    model = type(instance)
-    rows = model.objects.filter(pk=instance.pk)
-    if expected_revision is not None:
-        rows = rows.filter(revision=expected_revision)
-    if not rows.update(revision=F("revision") + 1):
-        raise StaleRevision(model.objects.get(pk=instance.pk))
-    instance.revision = model.objects.filter(pk=instance.pk).values_list("revision", flat=True).get()
 
 
 def _refuse_closed(scan_round: ScanRound) -> None:
@@ -185,7 +174,7 @@ def settings_update(
     permissions.require(membership, "selfscan.manage")
     current, created = ScanSettings.objects.get_or_create(organisation=organisation)
     if not created:
-        _claim_revision(current, expected_revision)
+        claim_revision(current, expected_revision)
     if current.benchmark_opt_in != benchmark_opt_in:
         current.benchmark_opt_in = benchmark_opt_in
         current.save()
@@ -298,7 +287,7 @@ def answer_save(
     after_file = evidence_file.name if evidence_file else ("" if remove_file else answer.evidence_name)
     if before == (level, justification or "", evidence_url or "", after_file) and evidence_file is None:
         return answer  # nothing changed: no new revision, no audit entry
-    _claim_revision(answer, expected_revision)
+    claim_revision(answer, expected_revision)
     answer.level = level
     answer.justification = justification or ""
     answer.evidence_url = evidence_url or ""
@@ -327,7 +316,7 @@ def round_close(
     _refuse_closed(scan_round)
     if not scan_round.answers.filter(level__isnull=False).exists():
         raise ValidationError(_("Er is nog geen enkele vraag beantwoord. Een lege ronde kan niet worden afgesloten."))
-    _claim_revision(scan_round, expected_revision)
+    claim_revision(scan_round, expected_revision)
     scan_round.status = ScanRound.Status.CLOSED
     scan_round.closed_at = timezone.now()
     scan_round.closed_by = membership

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import StaleRevision
 from weerbaar.knowledge.models import Bio2Measure
-from weerbaar.risks.services import StaleRevision
 
 from .models import REASON_MAX_LENGTH, Applicability
 
@@ -59,7 +59,7 @@ def applicability_set(
     """Record whether a BIO2 government measure applies, and why.
 
     ``expected_revision`` is the revision the editor saw (:data:`NEW` when there was no decision
-    yet); another save in between raises :class:`~weerbaar.risks.services.StaleRevision`.
+    yet); another save in between raises :class:`~weerbaar.core.registers.StaleRevision`.
     ``None`` skips the check (demo data, commands).
     """
     permissions.require(membership, "soa.edit")

@@ -1,7 +1,7 @@
 """Pages of the statement of applicability: thin, the rules live in services and selectors."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import org_permission
-from weerbaar.documents.excel import XLSX_CONTENT_TYPE
+from weerbaar.documents.excel import xlsx_response
 
 from . import catalogue, selectors, services
 from .excel import export_statement
@@ -134,6 +134,6 @@ def chapter_applicable(request, org):
 
 @org_permission("soa.view")
 def export_xlsx(request, org):
-    response = HttpResponse(export_statement(organisation=request.organisation), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="verklaring-van-toepasselijkheid-{org}.xlsx"'
-    return response
+    return xlsx_response(
+        export_statement(organisation=request.organisation), f"verklaring-van-toepasselijkheid-{org}.xlsx"
+    )

@@ -7,7 +7,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from weerbaar.core import generic, permissions
 from weerbaar.core.decorators import apply_validation_error, org_permission
-from weerbaar.documents import excel as xlsx
+from weerbaar.documents.excel import xlsx_response
 
 from . import excel, selectors, services
 from .forms import ActivityFilterForm, ActivityForm, GroupForm, ParticipationForm, SessionForm
@@ -337,6 +336,4 @@ class SessionDelete(PlanMixin, generic.ObjectDeleteView):
 @org_permission("training.view")
 def export_xlsx(request, org):
     content = excel.export_plan(organisation=request.organisation)
-    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="weerbaar-opleidingsplan-{org}.xlsx"'
-    return response
+    return xlsx_response(content, f"weerbaar-opleidingsplan-{org}.xlsx")

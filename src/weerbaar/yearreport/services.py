@@ -16,30 +16,17 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from weerbaar.core import audit, permissions
 from weerbaar.core.models import Membership, Organisation
+from weerbaar.core.registers import claim_revision
 
 from . import selectors
 from .models import FIRST_YEAR, TEXT_MAX_LENGTH, YearReport
-
-
-class StaleRevision(ValidationError):
-    """Someone else saved the foreword or conclusions since the editor opened them."""
-
-    def __init__(self, current: YearReport):
-        self.current = current
-        super().__init__(
-            _(
-                "Iemand anders heeft dit opgeslagen nadat u het opende. Uw tekst is niet opgeslagen maar staat nog "
-                "in het formulier. Bekijk de verschillen en sla opnieuw op als u uw versie wilt bewaren."
-            ),
-            code="stale",
-        )
 
 
 class OpenVersionExists(ValidationError):
@@ -122,8 +109,7 @@ def texts_save(
             % {"status": current.get_status_display()},
             code="frozen",
         )
-    if expected_revision is not None and expected_revision != current.revision:
-        raise StaleRevision(current)
+    claim_revision(current, expected_revision)  # StaleRevision when someone saved in between
     errors = {}
     for name, value in (("foreword", foreword), ("conclusions", conclusions)):
         if len(value or "") > TEXT_MAX_LENGTH:
@@ -133,9 +119,7 @@ def texts_save(
     current.foreword = (foreword or "").replace("\r\n", "\n").strip()
     current.conclusions = (conclusions or "").replace("\r\n", "\n").strip()
     current.updated_by = membership.user
-    current.revision = F("revision") + 1
     current.save()
-    current.refresh_from_db()
     return current
 
 
