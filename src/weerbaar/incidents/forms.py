@@ -296,7 +296,10 @@ class ConclusionForm(RevisionMixin, forms.Form):
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=200)
     thema = forms.ModelChoiceField(
-        label=_("Thema"), required=False, queryset=Theme.objects.order_by("order"), empty_label=_("Alle")
+        label=_("Thema"),
+        required=False,
+        queryset=Theme.objects.only("pk", "name", "order").order_by("order"),
+        empty_label=_("Alle"),
     )
     soort = forms.ChoiceField(label=_("Soort"), required=False)
     ernst = forms.TypedChoiceField(

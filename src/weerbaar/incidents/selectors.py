@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,6 +115,12 @@ def incident_list(
     return qs.order_by(*SORTS.get(sort, SORTS["datum"]))
 
 
+def register_page_rows(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Only what the register's table shows: no long texts, the themes by name."""
+    themes = Prefetch("themes", queryset=Theme.objects.only("pk", "name", "order"))
+    return qs.defer("description", "immediate_actions", "lessons").prefetch_related(None).prefetch_related(themes)
+
+
 def incident_detail_queryset(*, membership: Membership) -> QuerySet[Incident]:
     return (
         visible_incidents(membership=membership)
@@ -134,8 +140,15 @@ def incident_detail_queryset(*, membership: Membership) -> QuerySet[Incident]:
 
 def type_choices(*, organisation: Organisation) -> list:
     """Catalogue and own types as grouped choices: ``c<id>`` and ``e<id>``."""
-    catalogue = [(f"c{t.pk}", t.name) for t in IncidentType.objects.order_by("order", "name")]
-    own = [(f"e{t.pk}", t.name) for t in LocalIncidentType.objects.filter(organisation=organisation).order_by("name")]
+    catalogue = [
+        (f"c{pk}", name) for pk, name in IncidentType.objects.order_by("order", "name").values_list("pk", "name")
+    ]
+    own = [
+        (f"e{pk}", name)
+        for pk, name in LocalIncidentType.objects.filter(organisation=organisation)
+        .order_by("name")
+        .values_list("pk", "name")
+    ]
     groups = [(_("Catalogus"), catalogue)]
     if own:
         groups.append((_("Eigen soorten"), own))

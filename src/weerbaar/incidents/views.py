@@ -91,12 +91,19 @@ class IncidentList(IncidentsMixin, generic.ObjectListView):
         form = FilterForm(request.GET or None, organisation=self.organisation)
         filters = self.filters(form.cleaned_data) if form.is_bound and form.is_valid() else {}
         page = paginate(
-            selectors.incident_list(membership=self.membership, **filters),
+            selectors.register_page_rows(selectors.incident_list(membership=self.membership, **filters)),
             page=request.GET.get("pagina"),
             per_page=self.per_page,
         )
         partial = request.htmx and request.htmx.target == "results"
-        context = {**self.base_context(), "form": form, "page": page, "query": query_without_page(request)}
+        context = {
+            **self.base_context(),
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            # One reverse() for the page, not one per row.
+            "detail_url": self.url("incidents:incident", pk=0).removesuffix("0/"),
+        }
         return TemplateResponse(request, self.partial_template_name if partial else self.template_name, context)
 
 
