@@ -129,6 +129,7 @@ def test_make_serve_answers_pages_health_and_static_files_with_a_worker_beside_i
             pass
     assert any("manage.py db_worker" in c for c in commands)
     assert "PDF warm-up failed" not in log_path.read_text()
+    assert "API warm-up failed" not in log_path.read_text()
 
 
 LOGIN_FAILED = 5

@@ -32,8 +32,25 @@ def warm_up_pdf() -> None:
     HTML(string="<p style='font-family: sans-serif'>Weerbaar</p>").write_pdf()
 
 
+def warm_up_api() -> None:
+    """Build the API's OpenAPI document once: the check for unknown query parameters reads it,
+    and building it costs about half a second that the first API call with a query string in
+    each (recycled) worker would otherwise wait for. Runs once the worker has loaded the app."""
+    from weerbaar.api.api import api
+    from weerbaar.api.guards import declared_query_names
+
+    declared_query_names(api)
+
+
 def post_fork(server, worker):
     try:
         warm_up_pdf()
     except Exception:  # a missing font must never stop the worker from serving pages
         server.log.exception("PDF warm-up failed")
+
+
+def post_worker_init(worker):
+    try:
+        warm_up_api()
+    except Exception:  # the check then builds the document on first use, as before
+        worker.log.exception("API warm-up failed")

@@ -44,7 +44,7 @@ def check_request(request, api) -> None:
         if isinstance(value, str) and _out_of_range_literal(value):
             raise Http404
     if match is not None and request.GET:
-        declared = _query_names(api).get((_openapi_path(match.route), request.method.lower()))
+        declared = declared_query_names(api).get((_openapi_path(match.route), request.method.lower()))
         unknown = sorted(set(request.GET) - declared) if declared is not None else []
         if unknown:
             reason = _("Deze parameter bestaat hier niet.")
@@ -62,7 +62,7 @@ def _openapi_path(route: str) -> str:
 
 
 @cache
-def _query_names(api) -> dict[tuple[str, str], frozenset[str]]:
+def declared_query_names(api) -> dict[tuple[str, str], frozenset[str]]:
     """The query parameters each operation of ``api`` declares, from its OpenAPI document (built once)."""
     return {
         (path, method): frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")

@@ -104,6 +104,8 @@ class Asset(OrganisationOwned):
 
     class Meta:
         ordering = ["name", "id"]
+        # The register list's default order, read page by page without sorting every row.
+        indexes = [models.Index(fields=["organisation", "name", "id"], name="asset_org_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "reference"], name="asset_reference_unique", condition=~models.Q(reference="")
@@ -205,6 +207,12 @@ class Risk(OrganisationOwned):
 
     class Meta:
         ordering = ["-current_score", "title", "id"]
+        # The register list's default order (by score), read page by page without sorting every row.
+        indexes = [
+            models.Index(
+                fields=["organisation", "-current_score", "-inherent_score", "title", "id"], name="risk_org_score_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "reference"], name="risk_reference_unique", condition=~models.Q(reference="")
@@ -323,6 +331,8 @@ class Measure(OrganisationOwned):
 
     class Meta:
         ordering = ["title", "id"]
+        # The register list's default order, read page by page without sorting every row.
+        indexes = [models.Index(fields=["organisation", "title", "id"], name="measure_org_title_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "reference"],
