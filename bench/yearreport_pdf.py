@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/yearreport_pdf.py                     # throw-away SQLite database
     scripts/with-postgres.sh .venv/bin/python bench/yearreport_pdf.py
+    BENCH_FULL=1 .venv/bin/python bench/yearreport_pdf.py        # plus 20,000 incidents, 2,000 actions (issue #12)
 
 Prints the time to build the chapters (every registered section, including the reconstruction
 of the risk picture from the audit trail) and to render them to PDF, and the total (target:
@@ -40,6 +41,8 @@ from weerbaar.yearreport.models import YearReport  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 TARGET = 3.0
+# The size issue #12 names: 20,000 incidents and 2,000 actions in one municipality.
+FULL = os.environ.get("BENCH_FULL", "") not in ("", "0")
 
 
 def setup() -> tuple[Organisation, YearReport]:
@@ -48,6 +51,16 @@ def setup() -> tuple[Organisation, YearReport]:
     with scopes_disabled():
         org = Organisation.objects.get(slug="demostad")
         coordinator = Membership.objects.get(organisation=org, role=Role.COORDINATOR)
+        if FULL:
+            from weerbaar.core.audit import acting_as
+            from weerbaar.cycle.testdata import generate as generate_cycle
+            from weerbaar.incidents.testdata import generate as generate_incidents
+
+            t0 = time.perf_counter()
+            with acting_as(None, via="command"):
+                generate_incidents(organisation=org, incidents=20_000)
+                generate_cycle(organisation=org, actions=2_000, checks=200)
+            print(f"added 20,000 incidents and 2,000 actions in {time.perf_counter() - t0:.1f} s")
     with scope(organisation=org.pk):
         year = timezone.localdate().year
         report = YearReport.objects.filter(organisation=org, year=year).first() or services.report_build(

@@ -49,3 +49,54 @@ def test_yearly_report_chapter_covers_plan_checks_and_next_year(cycle):
         assert any("IT-audit door de accountant" in row for t in tables for row in t["rows"])
         # A year without plan or checks has no chapter.
         assert annual_report_sections["cycle"](cycle, 1999) is None
+
+
+def test_a_busy_year_is_summarised_for_the_board_not_listed_in_full(cycle):
+    """Hundreds of checks and planned actions would make the yearly report a register print: beyond
+    25 the chapter gives counts per kind and the most severe findings, and says where the rest is."""
+    from weerbaar.cycle.models import Check, Finding
+    from weerbaar.cycle.report import LISTED
+    from weerbaar.cycle.services import ReferenceAllocator
+
+    year = timezone.localdate().year
+    with scope(organisation=cycle.pk):
+        before = Check.objects.filter(date__year=year).count()
+        checks = ReferenceAllocator(Check, cycle)
+        made = Check.objects.bulk_create(
+            Check(
+                organisation=cycle,
+                reference=checks.next(),
+                title=f"Steekproef {n}",
+                kind=Check.Kind.values[n % 2],
+                date=datetime.date(year, 1, 1 + n % 28),
+                status=Check.Status.DONE,
+            )
+            for n in range(LISTED + 5)
+        )
+        findings = ReferenceAllocator(Finding, cycle)
+        Finding.objects.bulk_create(
+            Finding(
+                organisation=cycle,
+                source_check=c,
+                reference=findings.next(),
+                title=f"Bevinding bij {c.title}",
+                severity=Finding.Severity.values[-1] if i == 0 else Finding.Severity.values[0],
+            )
+            for i, c in enumerate(made)
+        )
+        actions = ReferenceAllocator(Action, cycle)
+        Action.objects.bulk_create(
+            Action(organisation=cycle, reference=actions.next(), year=year + 1, title=f"Vervolgactie {n}")
+            for n in range(LISTED + 3)
+        )
+        section = annual_report_sections["cycle"](cycle, year)
+    text = " ".join(str(b.get("text", "")) for b in section.blocks)
+    tables = [b for b in section.blocks if b["type"] == "table"]
+    assert f"zijn {before + LISTED + 5} controles uitgevoerd" in text and "onder Controles" in text
+    per_kind = next(t for t in tables if t["headers"][0] == "Soort")
+    assert sum(row[1] for row in per_kind["rows"]) == before + LISTED + 5
+    assert not any(t["headers"][1] == "Controle" for t in tables)  # no list of every check
+    finding_table = next(t for t in tables if t["headers"][1] == "Bevinding")
+    assert len(finding_table["rows"]) == LISTED and "onder Bevindingen" in text
+    plan_table = tables[-1]
+    assert len(plan_table["rows"]) == LISTED and "het hele plan staat in Weerbaar" in text

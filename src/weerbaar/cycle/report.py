@@ -11,6 +11,10 @@ from weerbaar.core.registry import ReportSection
 from . import selectors
 from .models import Action, Check, Deviation, Finding
 
+# A report to the board lists at most this many checks, findings or planned actions; beyond it,
+# counts stand in the report and the lists in the registers.
+LISTED = 25
+
 
 def annual_report_section(organisation, year: int) -> ReportSection | None:
     rows, total = selectors.progress_by_theme(organisation=organisation, year=year)
@@ -53,19 +57,56 @@ def annual_report_section(organisation, year: int) -> ReportSection | None:
         )
     blocks.append({"type": "heading", "text": _("Controles en bevindingen")})
     if checks:
-        blocks.append(
-            {
-                "type": "table",
-                "headers": [_("Datum"), _("Controle"), _("Soort"), _("Bevindingen")],
-                "rows": [[date_format(c.date), c.title, c.get_kind_display(), c.n] for c in checks],
-            }
-        )
+        if len(checks) <= LISTED:
+            blocks.append(
+                {
+                    "type": "table",
+                    "headers": [_("Datum"), _("Controle"), _("Soort"), _("Bevindingen")],
+                    "rows": [[date_format(c.date), c.title, c.get_kind_display(), c.n] for c in checks],
+                }
+            )
+        else:
+            # Many checks: the board reads them per kind; the register holds the list.
+            per_kind: dict[str, list[int]] = {}
+            for c in checks:
+                counts = per_kind.setdefault(c.get_kind_display(), [0, 0])
+                counts[0] += 1
+                counts[1] += c.n
+            blocks.append(
+                {
+                    "type": "paragraph",
+                    "text": _(
+                        "In %(year)s zijn %(n)s controles uitgevoerd. Hieronder staan ze per soort; de volledige "
+                        "lijst staat in Weerbaar onder Controles."
+                    )
+                    % {"year": year, "n": len(checks)},
+                }
+            )
+            blocks.append(
+                {
+                    "type": "table",
+                    "headers": [_("Soort"), _("Controles"), _("Bevindingen")],
+                    "rows": [[kind, n, found] for kind, (n, found) in sorted(per_kind.items())],
+                }
+            )
         findings = list(
             Finding.objects.filter(organisation=organisation, source_check__date__year=year)
             .select_related("action", "risk")
             .prefetch_related("deviations")
             .order_by("-severity", "reference")
         )
+        if len(findings) > LISTED:
+            blocks.append(
+                {
+                    "type": "paragraph",
+                    "text": _(
+                        "De controles leverden %(n)s bevindingen op. Hieronder staan de %(listed)s ernstigste; de "
+                        "volledige lijst staat in Weerbaar onder Bevindingen."
+                    )
+                    % {"n": len(findings), "listed": LISTED},
+                }
+            )
+            findings = findings[:LISTED]
         if findings:
             followups = []
             for f in findings:
@@ -121,6 +162,17 @@ def annual_report_section(organisation, year: int) -> ReportSection | None:
                 % {"year": next_year, "n": len(planned), "carried": carried, "prev": year},
             }
         )
+        if len(planned) > LISTED:
+            blocks.append(
+                {
+                    "type": "paragraph",
+                    "text": _(
+                        "Hieronder staan de eerste %(listed)s naar uiterste datum; het hele plan staat in Weerbaar "
+                        "onder Jaarplan."
+                    )
+                    % {"listed": LISTED},
+                }
+            )
         blocks.append(
             {
                 "type": "table",
@@ -132,7 +184,7 @@ def annual_report_section(organisation, year: int) -> ReportSection | None:
                         str(a.owner.user) if a.owner_id else "",
                         date_format(a.due_date) if a.due_date else "",
                     ]
-                    for a in planned
+                    for a in planned[:LISTED]
                 ],
             }
         )
