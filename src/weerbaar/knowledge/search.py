@@ -257,12 +257,16 @@ def query_terms(query: str) -> list[str]:
     return terms[:10]
 
 
-class _FtsResults:
-    """A lazy, sliceable result list for Paginator: one COUNT and one page query."""
+class _Results:
+    """A lazy, sliceable result list for Paginator: the filters on kind and theme beside the
+    database's own match, and what Paginator asks of a sequence. Each database counts
+    (``count``) and reads one page (``_page``) its own way."""
 
-    def __init__(self, terms: list[str], kinds: tuple[str, ...], theme: str):
-        self.where = [f"{FTS_TABLE} MATCH %s"]
-        self.params: list = [" ".join(f'"{t}"*' for t in terms)]
+    capped = False  # True when the count stopped at a cap (the page says "meer dan ...")
+
+    def __init__(self, match: str, match_param: str, kinds: tuple[str, ...], theme: str):
+        self.where = [match]
+        self.params: list = [match_param]
         if kinds:
             self.where.append(f"d.kind IN ({', '.join(['%s'] * len(kinds))})")
             self.params.extend(kinds)
@@ -270,6 +274,27 @@ class _FtsResults:
             self.where.append("d.themes LIKE %s")
             self.params.append(f"% {theme} %")
         self._count = None
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def _page(self, start: int, stop: int) -> list:
+        raise NotImplementedError
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        return self._page(index.start or 0, index.stop)
+
+
+class _FtsResults(_Results):
+    """SQLite: one COUNT and one page query on the FTS5 index, ranked by bm25."""
+
+    def __init__(self, terms: list[str], kinds: tuple[str, ...], theme: str):
+        super().__init__(f"{FTS_TABLE} MATCH %s", " ".join(f'"{t}"*' for t in terms), kinds, theme)
 
     def _from(self) -> str:
         # CROSS JOIN makes SQLite drive the join from the full-text match; otherwise it may walk
@@ -286,13 +311,7 @@ class _FtsResults:
                 self._count = cursor.fetchone()[0]
         return self._count
 
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop
+    def _page(self, start: int, stop: int) -> list:
         sql = (
             f"SELECT d.* {self._from()} "  # noqa: S608
             f"ORDER BY bm25({FTS_TABLE}, 10.0, 1.0), d.id LIMIT %s OFFSET %s"
@@ -306,8 +325,8 @@ RESULT_CAP = 500
 PG_COLUMNS = ", ".join(f"d.{f.column}" for f in SearchDocument._meta.concrete_fields)
 
 
-class _PostgresResults:
-    """A lazy, sliceable result list for Paginator on PostgreSQL: a capped COUNT and one page query.
+class _PostgresResults(_Results):
+    """PostgreSQL: a capped COUNT and one page query.
 
     Ranking a broad query with ``ts_rank`` over every match reads every matching document's
     vector (about 9,500 of 10,000 for "risico"). Instead the order is: documents with a query
@@ -320,17 +339,8 @@ class _PostgresResults:
     def __init__(self, terms: list[str], kinds: tuple[str, ...], theme: str):
         self.all_terms = " & ".join(f"{t}:*" for t in terms)  # terms are [a-z0-9] only
         self.any_term = " | ".join(f"{t}:*" for t in terms)
-        self.where = ["d.search_vector @@ to_tsquery('dutch'::regconfig, %s)"]
-        self.params: list = [self.all_terms]
-        if kinds:
-            self.where.append(f"d.kind IN ({', '.join(['%s'] * len(kinds))})")
-            self.params.extend(kinds)
-        if theme:
-            self.where.append("d.themes LIKE %s")
-            self.params.append(f"% {theme} %")
+        super().__init__("d.search_vector @@ to_tsquery('dutch'::regconfig, %s)", self.all_terms, kinds, theme)
         self.cap = RESULT_CAP
-        self.capped = False
-        self._count = None
 
     def count(self) -> int:
         if self._count is None:
@@ -345,13 +355,8 @@ class _PostgresResults:
             self._count = min(found, self.cap)
         return self._count
 
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, min(index.stop, self.cap)
+    def _page(self, start: int, stop: int) -> list:
+        stop = min(stop, self.cap)
         if stop <= start:
             return []
         where = " AND ".join(self.where)
