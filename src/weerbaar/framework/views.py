@@ -629,18 +629,13 @@ def export_pdf(request, org, number):
     return _export(request, org, number, word_export=False)
 
 
-def _rendered(request, pk: int):
-    from weerbaar.documents.models import RenderedDocument
-
-    # Through the scoped manager: another municipality's id is a 404. A made document is the
-    # requester's own (what it holds depends on who asked): a colleague's id is a 404 as well.
-    return get_object_or_404(RenderedDocument.objects.defer("content"), pk=pk, requested_by=request.user)
-
-
 @require_safe
 @org_permission("view")
 def document_job(request, org, pk):
-    job = _rendered(request, pk)
+    from weerbaar.documents.views import own_job
+
+    # The requester's own job only: a colleague's or another municipality's id is a 404.
+    job = own_job(request, pk)
     template = "framework/_document_job.html" if request.htmx else "framework/document_job.html"
     return TemplateResponse(request, template, {"job": job})
 
@@ -648,13 +643,9 @@ def document_job(request, org, pk):
 @require_safe
 @org_permission("view")
 def document_job_download(request, org, pk):
-    from weerbaar.documents.models import RenderedDocument
+    from weerbaar.documents.views import job_download
 
-    job = _rendered(request, pk)
-    if job.status != RenderedDocument.Status.READY:
-        raise Http404
-    content = RenderedDocument.objects.filter(pk=job.pk).values_list("content", flat=True).get()
-    return _download(bytes(content), job.filename, job.content_type)
+    return job_download(request, pk)
 
 
 @org_permission("view")
