@@ -293,6 +293,11 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-many", action="store_true", help="skip the 342-municipality check")
     parser.add_argument("--skip-documents", action="store_true", help="skip the first PDF and Word check")
+    parser.add_argument(
+        "--no-list-cache",
+        action="store_true",
+        help="build every API list answer (API_LIST_CACHE_BYTES=0): the cost without kept answers",
+    )
     parser.add_argument("--only", default="", help="comma-separated words: measure only the URLs whose label has one")
     args = parser.parse_args()
     if args.only:
@@ -321,6 +326,8 @@ def main():
         # As the production profile: each worker keeps its database connection (with health checks).
         "DATABASE_CONN_MAX_AGE": "60",
     }
+    if args.no_list_cache:
+        env["API_LIST_CACHE_BYTES"] = "0"
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "WEERBAAR_VAR_DIR")})
     os.environ.update({k: env[k] for k in ("WEERBAAR_ENV", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
     cookie, token, framework_number = seed(args.scale)

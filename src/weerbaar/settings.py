@@ -333,6 +333,9 @@ CIRCLE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # upload included, so this leaves room for the largest circle file plus the multipart envelope and
 # form fields: a file the product allows is never a 413, one byte more gets the size message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = CIRCLE_DOCUMENT_MAX_BYTES + 1024 * 1024
+# The API's register list answers each worker keeps until the municipality's data changes
+# (api.listcache); 0 keeps none.
+API_LIST_CACHE_BYTES = env_int("API_LIST_CACHE_BYTES", 32 * 1024 * 1024)
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

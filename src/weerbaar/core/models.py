@@ -271,3 +271,22 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class DataVersion(models.Model):
+    """A number that changes with every committed write to data a reader keeps answers of.
+
+    ``scope`` is an organisation's id, or 0 for national content every municipality reads.
+    The database changes the numbers itself, with triggers on the tables a cached answer is
+    built from (see :mod:`weerbaar.core.dataversion`): no write can bypass them, not a bulk
+    insert, not a cascade, not an import. No foreign key: the number outlives nothing it guards.
+    """
+
+    scope = models.BigIntegerField(primary_key=True)
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dataversie")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.number}"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
-from weerbaar.api import lists
+from weerbaar.api import listcache, lists
 from weerbaar.api.renderers import json_response
 from weerbaar.api.schemas import InputSchema, OutputSchema
 from weerbaar.core.money import MAX_AMOUNT
@@ -26,7 +26,7 @@ from weerbaar.knowledge.models import Bio2Measure, Theme
 from . import excel, selectors, services
 from .forms import TEXT_MAX_LENGTH
 from .models import MAX_LEVELS, Asset, LocalThreat, Measure, MeasureConflict, Risk, Threat
-from .thread import Thread, thread_for
+from .thread import Thread, effective_source, thread_for
 
 router = Router(tags=["risico's en maatregelen"])
 
@@ -72,18 +72,25 @@ class Page(Schema):
     offset: int = Field(0, ge=0, le=10**9)
 
 
-def _list_response(qs, page: Page, fields: list[str], **spec) -> HttpResponse:
+def _list_response(request, page: Page, fields: list[str], select) -> HttpResponse:
     """One page of a register list as the API answers it: ``{"count": ..., "items": [...]}``.
 
-    The rows come from :func:`weerbaar.api.lists.values_page` with the keys in the order of the
-    operation's response schema, and are written as JSON directly: they are the database's own
-    values, so validating them again per item would only cost time (the tests compare every
-    list item with the detail answer of the same id, and the lists with their schema).
+    ``select()`` gives the queryset and what :func:`weerbaar.api.lists.values_page` needs beside
+    it; the rows have the keys in the order of the operation's response schema and are written as
+    JSON directly: they are the database's own values, so validating them again per item would
+    only cost time (the tests compare every list item with the detail answer of the same id, and
+    the lists with their schema). The answer is kept until the municipality's register changes
+    (``api.listcache``): the lists depend on the municipality, the path and the query only.
     """
-    count, rows = lists.values_page(
-        selectors.without_counts(qs), offset=page.offset, limit=page.limit, fields=fields, **spec
-    )
-    return json_response({"count": count, "items": rows})
+
+    def build() -> HttpResponse:
+        qs, spec = select()
+        count, rows = lists.values_page(
+            selectors.without_counts(qs), offset=page.offset, limit=page.limit, fields=fields, **spec
+        )
+        return json_response({"count": count, "items": rows})
+
+    return listcache.cached(request, build)
 
 
 def _by_slugs(model, slugs: list[str], field: str) -> list[int]:
@@ -143,8 +150,12 @@ ASSET_FIELDS = list(AssetOut.model_fields)
 
 @router.get("/assets", response=AssetList, summary="Bedrijfsmiddelen")
 def asset_list(request, page: Query[Page], q: Query200 = "", kind: Query[Literal[("", *Asset.Kind.values)]] = ""):
-    qs = selectors.asset_list(organisation=request.organisation, query=q, kind=kind)
-    return _list_response(qs, page, ASSET_FIELDS)
+    return _list_response(
+        request,
+        page,
+        ASSET_FIELDS,
+        lambda: (selectors.asset_list(organisation=request.organisation, query=q, kind=kind), {}),
+    )
 
 
 @router.get("/assets/{asset_id}", response=AssetOut, summary="Eén bedrijfsmiddel")
@@ -257,8 +268,11 @@ RISK_FIELDS = list(RiskOut.model_fields)
 
 @router.get("/risks", response=RiskList, summary="Risico's")
 def risk_list(request, page: Query[Page], q: Query200 = "", above_acceptance: bool = False):
-    qs = selectors.risk_list(organisation=request.organisation, query=q, above_acceptance=above_acceptance)
-    return _list_response(qs, page, RISK_FIELDS, expressions={"threat": F("threat__slug")}, links=RISK_LINKS)
+    def select():
+        qs = selectors.risk_list(organisation=request.organisation, query=q, above_acceptance=above_acceptance)
+        return qs, {"expressions": {"threat": F("threat__slug")}, "links": RISK_LINKS}
+
+    return _list_response(request, page, RISK_FIELDS, select)
 
 
 @router.get("/risks/{risk_id}", response=RiskOut, summary="Eén risico")
@@ -384,16 +398,19 @@ def _measures_qs():
 def measure_list(
     request, page: Query[Page], q: Query200 = "", status: Query[Literal[("", *Measure.Status.values)]] = ""
 ):
-    qs = selectors.measure_list(organisation=request.organisation, query=q, status=status)
-    thread = thread_for(organisation=request.organisation, with_items=False)
-    links = {
-        "themes": lists.m2m(Measure.themes, "slug"),
-        "goals": lists.m2m(getattr(Measure, thread.goal_field)),
-        "principles": lists.m2m(getattr(Measure, thread.principle_field)),
-        "risks": lists.m2m(Measure.risks),
-        "bio2_measures": lists.m2m(Measure.bio2_measures, "number"),
-    }
-    return _list_response(qs, page, MEASURE_FIELDS, links=links, constants={"goals_source": thread.source})
+    def select():
+        qs = selectors.measure_list(organisation=request.organisation, query=q, status=status)
+        thread = effective_source(organisation=request.organisation)
+        links = {
+            "themes": lists.m2m(Measure.themes, "slug"),
+            "goals": lists.m2m(getattr(Measure, thread.goal_field)),
+            "principles": lists.m2m(getattr(Measure, thread.principle_field)),
+            "risks": lists.m2m(Measure.risks),
+            "bio2_measures": lists.m2m(Measure.bio2_measures, "number"),
+        }
+        return qs, {"links": links, "constants": {"goals_source": thread.source}}
+
+    return _list_response(request, page, MEASURE_FIELDS, select)
 
 
 @router.get("/measures/{measure_id}", response=MeasureOut, summary="Eén maatregel")

@@ -94,6 +94,27 @@ def effective_version(*, organisation: Organisation | int) -> FrameworkVersion |
     return versions[0] if versions else None
 
 
+def effective_source(*, organisation: Organisation | int) -> Thread:
+    """The source of the effective choice (``version`` left empty): one narrow query.
+
+    For a list that only needs to know which links to read (an API list of measures reads this on
+    every call; the version row holds the whole link report).
+    """
+    statuses = set(
+        FrameworkVersion.objects.filter(
+            organisation=organisation,
+            status__in=(
+                FrameworkVersion.Status.ADOPTED,
+                FrameworkVersion.Status.DRAFT,
+                FrameworkVersion.Status.SUBMITTED,
+            ),
+        ).values_list("status", flat=True)
+    )
+    if FrameworkVersion.Status.ADOPTED in statuses:
+        return Thread(source=ADOPTED, version=None)
+    return Thread(source=DRAFT if statuses else CATALOGUE, version=None)
+
+
 def thread_for(*, organisation: Organisation, with_items: bool = True) -> Thread:
     """The effective choice of ``organisation``; three queries with the items, one without."""
     version = effective_version(organisation=organisation)
