@@ -78,3 +78,14 @@ __all__ = ["MembershipFactory", "OrganisationFactory", "UserFactory", "Role"]
 def _media_in_tmp(settings, tmp_path_factory):
     """Uploaded files of a test go to a temporary folder, never into the working tree's var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_list_cache():
+    """Each test starts without kept API list answers: the test database is rolled back after
+    every test, so data versions (and, on SQLite, ids) repeat from one test to the next."""
+    from weerbaar.api import listcache
+
+    listcache.store.clear()
+    yield
+    listcache.store.clear()

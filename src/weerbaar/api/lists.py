@@ -28,7 +28,8 @@ class Link:
 
     ``through``: the link table's model; ``own``: its foreign key to the listed rows;
     ``value``: what to print per link (``"asset_id"``, ``"theme__slug"``); ``order``: the
-    ordering of the links (a related field name uses the related model's ``Meta.ordering``).
+    ordering of the links (a related field name uses the related model's ``Meta.ordering``);
+    ``other``: the link table's foreign key to the related rows (see :meth:`ordering`).
     """
 
     through: type[Model]
