@@ -81,11 +81,14 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_api_list_cache():
-    """Each test starts without kept API list answers: the test database is rolled back after
-    every test, so data versions (and, on SQLite, ids) repeat from one test to the next."""
+def _fresh_kept_answers():
+    """Each test starts without kept API list answers or kept figures: the test database is rolled
+    back after every test, so data versions (and, on SQLite, ids) repeat from one test to the next."""
     from weerbaar.api import listcache
+    from weerbaar.core import dataversion
 
     listcache.store.clear()
+    dataversion.forget_kept()
     yield
     listcache.store.clear()
+    dataversion.forget_kept()

@@ -25,9 +25,14 @@ here only in ways that old migrations may run again (they run on every fresh dat
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.db import connections
 
 NATIONAL = 0
+T = TypeVar("T")
 
 _SQL_CURRENT = "SELECT scope, number FROM core_dataversion WHERE scope IN (%s, %s)"
 
@@ -38,6 +43,38 @@ def current(organisation_id: int, using: str = "default") -> tuple[int, int]:
         cursor.execute(_SQL_CURRENT, [NATIONAL, organisation_id])
         found = dict(cursor.fetchall())
     return found.get(organisation_id, 0), found.get(NATIONAL, 0)
+
+
+# Figures a process keeps per municipality and name, with the versions they were computed under.
+_kept: dict[tuple[int, str], tuple[tuple[int, int], object]] = {}
+_kept_lock = threading.Lock()
+
+
+def kept(organisation_id: int, name: str, compute: Callable[[], T], *, versions: tuple[int, int] | None = None) -> T:
+    """``compute()``, kept by this process until the municipality's data changes.
+
+    For figures built only from tables with version triggers (counts, groups) and the same for
+    every member and language; the caller names them. ``versions``: read once for several
+    figures of one request (:func:`current`), always before the data. One entry per
+    municipality and name, so the memory is bounded by the number of municipalities. The
+    result is shared between requests: callers must not change it.
+    """
+    versions = versions if versions is not None else current(organisation_id)
+    key = (organisation_id, name)
+    with _kept_lock:
+        found = _kept.get(key)
+    if found is not None and found[0] == versions:
+        return found[1]  # type: ignore[return-value]
+    value = compute()
+    with _kept_lock:
+        _kept[key] = (versions, value)
+    return value
+
+
+def forget_kept() -> None:
+    """Drop every kept figure (tests, whose database is rolled back between them)."""
+    with _kept_lock:
+        _kept.clear()
 
 
 # --- triggers ----------------------------------------------------------------------------------

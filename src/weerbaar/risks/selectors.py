@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from weerbaar.core import dataversion
 from weerbaar.core.models import Organisation
 from weerbaar.documents import charts
 from weerbaar.knowledge.models import Theme
@@ -431,16 +432,9 @@ def _heatmap(position: str, counts: dict, scale: scoring.Scale, *, risks_url: st
     )
 
 
-def heatmaps(
-    *, organisation: Organisation, scale: scoring.Scale | None = None
-) -> tuple[charts.HeatMap, charts.HeatMap]:
-    """Inherent and residual heat maps as chart data: one aggregate query whatever the number of risks.
-
-    A risk without a residual assessment stands on its inherent position in the residual map.
-    Each counted cell links to the risk list filtered on that position.
-    """
-    scale = scale or scale_for(organisation)
-    # One grouped query over both positions (at most levels⁴ groups), summed per map here.
+def _heatmap_counts(organisation: Organisation) -> tuple[dict, dict]:
+    """Risks per (likelihood, impact), inherent and current: one grouped query over both positions
+    (at most levels⁴ groups), summed per map here."""
     inherent: dict[tuple[int, int], int] = defaultdict(int)
     residual: dict[tuple[int, int], int] = defaultdict(int)
     for inh_l, inh_i, cur_l, cur_i, n in (
@@ -455,6 +449,21 @@ def heatmaps(
     ):
         inherent[(inh_l, inh_i)] += n
         residual[(cur_l, cur_i)] += n
+    return dict(inherent), dict(residual)
+
+
+def heatmaps(
+    *, organisation: Organisation, scale: scoring.Scale | None = None
+) -> tuple[charts.HeatMap, charts.HeatMap]:
+    """Inherent and residual heat maps as chart data: one aggregate query whatever the number of risks.
+
+    A risk without a residual assessment stands on its inherent position in the residual map.
+    Each counted cell links to the risk list filtered on that position.
+    """
+    scale = scale or scale_for(organisation)
+    inherent, residual = dataversion.kept(
+        organisation.pk, "risks.heatmap_counts", lambda: _heatmap_counts(organisation)
+    )
     url = reverse("risks:risks", kwargs={"org": organisation.slug})
     return _heatmap("bruto", inherent, scale, risks_url=url), _heatmap("netto", residual, scale, risks_url=url)
 
@@ -498,7 +507,15 @@ def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Over
     ``limit`` groups (by risk id, then goal id) and the total number of groups. Up to
     :data:`summary.KEPT_GROUPS` the groups come from the municipality's overlap summary, kept
     up to date on every write (:mod:`weerbaar.risks.summary`); the page then runs no self-join.
+    The named groups are kept by the process until the municipality's data changes
+    (``core.dataversion``: measures, risks, their links, themes, the framework's goals).
     """
+    return dataversion.kept(
+        organisation.pk, f"risks.overlaps.{limit}", lambda: _overlaps(organisation=organisation, limit=limit)
+    )
+
+
+def _overlaps(*, organisation: Organisation, limit: int) -> tuple[list[Overlap], int]:
     thread = thread_for(organisation=organisation, with_items=False)
     if limit <= summary.KEPT_GROUPS:
         kept, total = summary.overlap_groups(organisation.pk)
@@ -625,7 +642,12 @@ def budget(*, organisation: Organisation) -> tuple[list, list[BudgetRow], Budget
 
 
 def register_counts(*, organisation: Organisation) -> dict:
-    """The size of each register: one query (four counting subqueries)."""
+    """The size of each register: one query (four counting subqueries), kept by the process until
+    the municipality's data changes (``core.dataversion``)."""
+    return dataversion.kept(organisation.pk, "risks.register_counts", lambda: _register_counts(organisation))
+
+
+def _register_counts(organisation: Organisation) -> dict:
 
     def count(qs: QuerySet) -> Subquery:
         return Subquery(qs.order_by().values("organisation").annotate(n=Count("id")).values("n")[:1])
