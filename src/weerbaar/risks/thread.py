@@ -82,12 +82,24 @@ class Thread:
         )
 
 
+_OPEN = (FrameworkVersion.Status.ADOPTED, FrameworkVersion.Status.DRAFT, FrameworkVersion.Status.SUBMITTED)
+
+
+def _open_versions(organisation: Organisation | int):
+    """The versions a municipality's measures may link to: adopted, or before adoption in the making."""
+    return FrameworkVersion.objects.filter(organisation=organisation, status__in=_OPEN)
+
+
+def _source(status: str | None) -> str:
+    """Where the links point given the effective version's status (None: no framework at all)."""
+    if status is None:
+        return CATALOGUE
+    return ADOPTED if status == FrameworkVersion.Status.ADOPTED else DRAFT
+
+
 def effective_version(*, organisation: Organisation | int) -> FrameworkVersion | None:
     """The adopted version; before any adoption the open draft (or submitted) version."""
-    versions = FrameworkVersion.objects.filter(
-        organisation=organisation,
-        status__in=(FrameworkVersion.Status.ADOPTED, FrameworkVersion.Status.DRAFT, FrameworkVersion.Status.SUBMITTED),
-    ).order_by("-number")
+    versions = _open_versions(organisation).order_by("-number")
     adopted = [v for v in versions if v.status == FrameworkVersion.Status.ADOPTED]
     if adopted:
         return adopted[0]
@@ -100,29 +112,15 @@ def effective_source(*, organisation: Organisation | int) -> Thread:
     For a list that only needs to know which links to read (an API list of measures reads this on
     every call; the version row holds the whole link report).
     """
-    statuses = set(
-        FrameworkVersion.objects.filter(
-            organisation=organisation,
-            status__in=(
-                FrameworkVersion.Status.ADOPTED,
-                FrameworkVersion.Status.DRAFT,
-                FrameworkVersion.Status.SUBMITTED,
-            ),
-        ).values_list("status", flat=True)
-    )
-    if FrameworkVersion.Status.ADOPTED in statuses:
-        return Thread(source=ADOPTED, version=None)
-    return Thread(source=DRAFT if statuses else CATALOGUE, version=None)
+    statuses = set(_open_versions(organisation).values_list("status", flat=True))
+    adopted = FrameworkVersion.Status.ADOPTED
+    return Thread(source=_source(adopted if adopted in statuses else next(iter(statuses), None)), version=None)
 
 
 def thread_for(*, organisation: Organisation, with_items: bool = True) -> Thread:
     """The effective choice of ``organisation``; three queries with the items, one without."""
     version = effective_version(organisation=organisation)
-    if version is None:
-        thread = Thread(source=CATALOGUE, version=None)
-    else:
-        source = ADOPTED if version.status == FrameworkVersion.Status.ADOPTED else DRAFT
-        thread = Thread(source=source, version=version)
+    thread = Thread(source=_source(version.status if version else None), version=version)
     if with_items:
         thread.goals = list(thread.goal_queryset())
         thread.principles = list(thread.principle_queryset())
