@@ -4,6 +4,8 @@ also a write that bypasses Django's signals."""
 
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from weerbaar.core import dataversion
@@ -85,3 +87,15 @@ def test_conflicts_and_goals_change_the_version(register):
     before = dataversion.current(register.pk)[1]
     SecurityGoal.objects.filter(pk=SecurityGoal.objects.first().pk).update(order=7)
     assert dataversion.current(register.pk)[1] != before
+
+
+def test_the_integral_view_reads_the_versions_once_and_keeps_its_figures(register, coordinator_client):
+    coordinator_client.get(OVERVIEW)  # builds and keeps the figures
+    with CaptureQueriesContext(connection) as built:
+        dataversion.forget_kept()
+        coordinator_client.get(OVERVIEW)
+    with CaptureQueriesContext(connection) as kept_page:
+        coordinator_client.get(OVERVIEW)
+    version_reads = [q for q in kept_page.captured_queries if "core_dataversion" in q["sql"]]
+    assert len(version_reads) == 1
+    assert len(kept_page.captured_queries) < len(built.captured_queries)

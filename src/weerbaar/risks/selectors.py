@@ -453,16 +453,17 @@ def _heatmap_counts(organisation: Organisation) -> tuple[dict, dict]:
 
 
 def heatmaps(
-    *, organisation: Organisation, scale: scoring.Scale | None = None
+    *, organisation: Organisation, scale: scoring.Scale | None = None, versions: tuple[int, int] | None = None
 ) -> tuple[charts.HeatMap, charts.HeatMap]:
     """Inherent and residual heat maps as chart data: one aggregate query whatever the number of risks.
 
     A risk without a residual assessment stands on its inherent position in the residual map.
-    Each counted cell links to the risk list filtered on that position.
+    Each counted cell links to the risk list filtered on that position. The counts are kept until
+    the municipality's data changes (``versions``: read once for a page, see ``dataversion.kept``).
     """
     scale = scale or scale_for(organisation)
     inherent, residual = dataversion.kept(
-        organisation.pk, "risks.heatmap_counts", lambda: _heatmap_counts(organisation)
+        organisation.pk, "risks.heatmap_counts", lambda: _heatmap_counts(organisation), versions=versions
     )
     url = reverse("risks:risks", kwargs={"org": organisation.slug})
     return _heatmap("bruto", inherent, scale, risks_url=url), _heatmap("netto", residual, scale, risks_url=url)
@@ -500,7 +501,9 @@ class Overlap:
     measures: list[Measure]
 
 
-def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Overlap], int]:
+def overlaps(
+    *, organisation: Organisation, limit: int = 100, versions: tuple[int, int] | None = None
+) -> tuple[list[Overlap], int]:
     """Measures of different themes (no theme in common) that reduce the same risk with the same goal.
 
     Not necessarily wrong, but worth a conversation between the theme owners. Returns at most
@@ -511,7 +514,10 @@ def overlaps(*, organisation: Organisation, limit: int = 100) -> tuple[list[Over
     (``core.dataversion``: measures, risks, their links, themes, the framework's goals).
     """
     return dataversion.kept(
-        organisation.pk, f"risks.overlaps.{limit}", lambda: _overlaps(organisation=organisation, limit=limit)
+        organisation.pk,
+        f"risks.overlaps.{limit}",
+        lambda: _overlaps(organisation=organisation, limit=limit),
+        versions=versions,
     )
 
 
@@ -641,10 +647,12 @@ def budget(*, organisation: Organisation) -> tuple[list, list[BudgetRow], Budget
     return years, rows, total
 
 
-def register_counts(*, organisation: Organisation) -> dict:
+def register_counts(*, organisation: Organisation, versions: tuple[int, int] | None = None) -> dict:
     """The size of each register: one query (four counting subqueries), kept by the process until
     the municipality's data changes (``core.dataversion``)."""
-    return dataversion.kept(organisation.pk, "risks.register_counts", lambda: _register_counts(organisation))
+    return dataversion.kept(
+        organisation.pk, "risks.register_counts", lambda: _register_counts(organisation), versions=versions
+    )
 
 
 def _register_counts(organisation: Organisation) -> dict:

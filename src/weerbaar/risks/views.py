@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from weerbaar.core import generic, permissions
+from weerbaar.core import dataversion, generic, permissions
 from weerbaar.core.decorators import apply_validation_error as _apply_validation_error
 from weerbaar.core.decorators import org_permission
 
@@ -84,9 +84,10 @@ class ThemedEditMixin:
 def overview(request, org):
     organisation = request.organisation
     scale = selectors.scale_for(organisation)
-    inherent, residual = selectors.heatmaps(organisation=organisation, scale=scale)
+    versions = dataversion.current(organisation.pk)  # once for the figures the page keeps
+    inherent, residual = selectors.heatmaps(organisation=organisation, scale=scale, versions=versions)
     attention = list(selectors.attention_risks(organisation=organisation, brief=True)[:50])
-    overlap_list, overlap_total = selectors.overlaps(organisation=organisation, limit=25)
+    overlap_list, overlap_total = selectors.overlaps(organisation=organisation, limit=25, versions=versions)
     return TemplateResponse(
         request,
         "risks/overview.html",
@@ -98,7 +99,7 @@ def overview(request, org):
             overlaps=overlap_list,
             overlap_total=overlap_total,
             conflicts=_with_edit_flags(request, selectors.conflicts(organisation=organisation)[:50]),
-            counts=selectors.register_counts(organisation=organisation),
+            counts=selectors.register_counts(organisation=organisation, versions=versions),
             risk_url=_detail_prefix("risks:risk", org),
             measure_url=_detail_prefix("risks:measure", org),
         ),
