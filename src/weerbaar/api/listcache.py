@@ -9,8 +9,8 @@ costs one small query for the versions; after any write the key is new and the l
 again. The versions are read before the rows, so a kept answer is never older than its key.
 
 Only for answers that depend on nothing but the municipality, the path and the query (not on
-the member's role or themes); ``vary`` adds what else an answer depends on. The store is per
-process, bounded in bytes (``API_LIST_CACHE_BYTES``, least recently used out first).
+the member's role or themes). The store is per process, bounded in bytes
+(``API_LIST_CACHE_BYTES``, least recently used out first).
 """
 
 from __future__ import annotations
@@ -65,12 +65,12 @@ class _Store:
 store = _Store(settings.API_LIST_CACHE_BYTES)
 
 
-def cached(request, build: Callable[[], HttpResponse], *, vary: tuple = ()) -> HttpResponse:
+def cached(request, build: Callable[[], HttpResponse]) -> HttpResponse:
     """The answer ``build`` gives for this request: kept, or built now and kept if it is a 200."""
     organisation_id = request.organisation.pk
     versions = dataversion.current(organisation_id)
     query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
-    key = (organisation_id, versions, request.path, query, vary)
+    key = (organisation_id, versions, request.path, query)
     body = store.get(key)
     if body is not None:
         return HttpResponse(body, content_type=CONTENT_TYPE)
